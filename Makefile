@@ -1,0 +1,87 @@
+# husk - an OCI container runtime.
+#   make            static ./husk
+#   make DYNAMIC=1  dynamically linked ./husk
+#   make check      install test deps, build, run every suite
+#   make demo       install deps, build, run a busybox container
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION := 0.1.0
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= gcc
+BUILD := build
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -DHUSK_VERSION='"$(VERSION)"' -DHUSK_COMMIT='"$(COMMIT)"'
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
+
+ifeq ($(DYNAMIC),1)
+LIBS := -lseccomp -lcap-ng -lyajl
+else
+LIBS := -static -lseccomp -lcap-ng -lyajl_s
+endif
+
+OCI_SRC := $(wildcard oci/*.c)
+UTIL_SRC := $(wildcard src/util/*.c)
+RUNTIME_SRC := $(wildcard src/*.c src/cmd/*.c src/linux/*.c)
+HUSK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC) $(RUNTIME_SRC))
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC))
+
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
+UNIT_ASAN_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit-asan/%,$(UNIT_SRC))
+
+.PHONY: all check check-unit check-bats demo deps test-deps install clean
+all: husk
+
+husk: $(HUSK_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+-include $(HUSK_OBJ:.o=.d)
+
+# Unit tests link the pure layers (oci/, src/util/) and run as plain
+# binaries printing TAP. They are built twice: plain and with ASan/UBSan.
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) -lyajl
+
+ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+$(BUILD)/unit-asan/%: tests/unit/%.c tests/unit/unit.h $(OCI_SRC) $(UTIL_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit -std=gnu11 $(WARN) -O1 -g $(ASAN) -o $@ $< $(OCI_SRC) $(UTIL_SRC) -lyajl
+
+# Debian packages: the build needs the -dev libraries, the tests bats and a
+# busybox-static to make root filesystems from.
+BUILD_PKGS := libseccomp-dev libcap-ng-dev libyajl-dev pkg-config
+TEST_PKGS := bats busybox-static socat procps iproute2 util-linux
+deps:
+	@tests/install-packages $(BUILD_PKGS)
+test-deps: deps
+	@tests/install-packages $(TEST_PKGS)
+
+check: test-deps
+	@$(MAKE) --no-print-directory husk $(UNIT_BIN) $(UNIT_ASAN_BIN)
+	@tests/run-suites $(UNIT_BIN) $(UNIT_ASAN_BIN) -- tests/bats
+
+check-unit: $(UNIT_BIN) $(UNIT_ASAN_BIN)
+	@tests/run-suites $(UNIT_BIN) $(UNIT_ASAN_BIN) --
+
+check-bats: husk
+	@tests/run-suites -- tests/bats
+
+demo: deps
+	@tests/install-packages busybox-static
+	@$(MAKE) --no-print-directory husk
+	@tests/demo
+
+install: husk
+	install -D -m 0755 husk $(DESTDIR)$(PREFIX)/sbin/husk
+
+clean:
+	rm -rf $(BUILD) husk
