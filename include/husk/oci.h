@@ -210,14 +210,19 @@ struct oci_config {
 	char *hostname, *domainname;
 	struct oci_hooks hooks;
 	struct oci_map annotations;
-	struct oci_linux *linux;	/* NULL when absent */
+	struct oci_linux *linux_cfg;	/* "linux" (a predefined macro in gnu11); NULL when absent */
 };
 
 /* Parse a config from memory. `name` prefixes error messages
  * ("config.json: .process.args: expected an array of strings"). */
 struct oci_config *oci_config_parse(const char *buf, size_t len, const char *name,
 				    struct husk_err **err);
-/* Read and parse DIR/config.json (or a file path when it is not a dir). */
+/* Larger configs are refused by both functions. */
+#define OCI_CONFIG_MAX_SIZE (16u << 20)
+
+/* Read and parse DIR/config.json (or a file path when it is not a dir).
+ * Errors are prefixed with the path read: "DIR/config.json" ("config.json"
+ * when DIR is "."), or the file path as given. */
 struct oci_config *oci_config_load(const char *path, struct husk_err **err);
 void oci_config_free(struct oci_config *cfg);
 
