@@ -1,0 +1,34 @@
+/* The container lifecycle of the runtime-spec: create, start, kill,
+ * delete, state. Commands in src/cmd/ are thin wrappers around these. */
+#ifndef HUSK_CONTAINER_H
+#define HUSK_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "husk/error.h"
+
+struct create_opts {
+	const char *root;
+	const char *id;
+	const char *bundle;	/* NULL: current directory */
+	const char *pid_file;
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;	/* plus LISTEN_FDS from the environment */
+};
+
+/* The container init after a successful create. */
+struct created {
+	pid_t pid;
+	int pidfd;
+};
+
+int container_create(const struct create_opts *o, struct created *out, struct husk_err **err);
+int container_start(const char *root, const char *id, struct husk_err **err);
+int container_kill(const char *root, const char *id, int sig, bool all, struct husk_err **err);
+int container_delete(const char *root, const char *id, bool force, struct husk_err **err);
+/* runtime-spec state JSON of a container (malloc'd). */
+char *container_state_json(const char *root, const char *id, struct husk_err **err);
+
+#endif

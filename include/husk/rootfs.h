@@ -1,0 +1,28 @@
+/* Building the container's root: mounts, /dev, pivot_root, and the
+ * finishing touches (masked and read-only paths, read-only root). Runs in
+ * the container init, inside its mount namespace. */
+#ifndef HUSK_ROOTFS_H
+#define HUSK_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "husk/error.h"
+#include "husk/oci.h"
+
+struct rootfs_opts {
+	const char *rootfs;	/* absolute host path */
+	bool no_pivot;
+	bool in_userns;
+};
+
+/* Everything up to and including the switch to the new root. */
+int rootfs_setup(const struct oci_config *cfg, const struct rootfs_opts *o,
+		 struct husk_err **err);
+/* After the switch: masked and read-only paths, read-only /. */
+int rootfs_finish(const struct oci_config *cfg, struct husk_err **err);
+
+/* Default device nodes and those of linux.devices, under rootfd's /dev. */
+int devices_create(int rootfd, const struct oci_config *cfg, bool in_userns,
+		   struct husk_err **err);
+
+#endif

@@ -1,0 +1,32 @@
+#include <stdlib.h>
+
+#include "husk/args.h"
+#include "husk/cli.h"
+#include "husk/container.h"
+
+int cmd_create(const struct husk_globals *g, int argc, char **argv, struct husk_err **err)
+{
+	struct create_opts o = { .root = g->root };
+	const struct arg_opt opts[] = {
+		{ "b,bundle", ARG_STRING, &o.bundle, "DIR", "bundle directory (default: current directory)" },
+		{ "pid-file", ARG_STRING, &o.pid_file, "FILE", "write the init's pid to FILE" },
+		{ "no-pivot", ARG_BOOL, &o.no_pivot, NULL, "use MS_MOVE and chroot instead of pivot_root" },
+		{ "no-new-keyring", ARG_BOOL, &o.no_new_keyring, NULL, "keep the caller's session keyring" },
+		{ "preserve-fds", ARG_INT, &o.preserve_fds, "N", "pass N extra fds (from 3) to the container" },
+		{ NULL },
+	};
+	const struct arg_cmd cmd = { "create", "[options] ID",
+		"Create a container: set up its namespaces, rootfs and cgroup, and leave\n"
+		"its init waiting for 'husk start'.", opts, false, 1, 1 };
+	struct created c;
+	char **pos;
+	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
+
+	if (r != 0)
+		return r;
+	o.id = pos[0];
+	free(pos);
+	if (container_create(&o, &c, err) < 0)
+		return -1;
+	return 0;
+}

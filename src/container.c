@@ -1,0 +1,459 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "husk/cgroup.h"
+#include "husk/cleanup.h"
+#include "husk/container.h"
+#include "husk/fs.h"
+#include "husk/log.h"
+#include "husk/namespaces.h"
+#include "husk/oci.h"
+#include "husk/proc.h"
+#include "husk/process.h"
+#include "husk/state.h"
+
+#define KILL_TIMEOUT_MS 10000
+
+/* Everything create has done so far, so a failure can undo exactly that. */
+struct create_ctx {
+	const struct create_opts *o;
+	struct oci_config *cfg;
+	char *config_text;
+	size_t config_len;
+	char *bundle, *rootfs, *cgroup_path;
+	struct cgroup_layout cgroups;
+	struct ns_plan ns;
+	struct state_dir sd;
+	struct container_state st;
+	bool state_made, cgroup_made;
+	int gate_fd, sync_fd[2], pidfd;
+	int keep_fds;		/* fds beyond 0-2 that the container gets */
+	pid_t pid;
+};
+
+static void now_rfc3339(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+/* Socket activation (sd_listen_fds): fds 3.. named by LISTEN_FDS pass on
+ * to the container, whose init is pid 1 there. */
+static int add_listen_fds(struct create_ctx *c, struct husk_err **err)
+{
+	const char *val = getenv("LISTEN_FDS");
+	struct oci_strv *env = &c->cfg->process->env;
+	char **grown;
+	int n;
+
+	c->keep_fds = c->o->preserve_fds;
+	if (!val || (n = atoi(val)) <= 0)
+		return 0;
+	c->keep_fds += n;
+	grown = realloc(env->v, (env->n + 3) * sizeof(char *));
+	if (!grown)
+		return husk_error(err, ENOMEM, "LISTEN_FDS");
+	env->v = grown;
+	if (asprintf(&env->v[env->n], "LISTEN_FDS=%d", n) < 0 ||
+	    !(env->v[env->n + 1] = strdup("LISTEN_PID=1")))
+		return husk_error(err, ENOMEM, "LISTEN_FDS");
+	env->n += 2;
+	env->v[env->n] = NULL;
+	return 0;
+}
+
+static int load_config(struct create_ctx *c, struct husk_err **err)
+{
+	char path[PATH_MAX];
+
+	c->bundle = realpath(c->o->bundle ? c->o->bundle : ".", NULL);
+	if (!c->bundle)
+		return husk_syserr(err, "bundle \"%s\"", c->o->bundle ? c->o->bundle : ".");
+	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
+	c->config_text = fs_read_file(path, &c->config_len, err);
+	if (!c->config_text)
+		return husk_err_wrap(err, "bundle \"%s\"", c->bundle);
+	c->cfg = oci_config_parse(c->config_text, c->config_len, "config.json", err);
+	if (!c->cfg || oci_config_validate(c->cfg, "config.json", err) < 0)
+		return -1;
+	if (!c->cfg->process)
+		return husk_error(err, 0, "config.json: .process: required to create a container");
+	if (c->cfg->process->terminal)
+		return husk_error(err, 0, "config.json: .process.terminal: husk cannot allocate a pty yet; "
+				  "set it to false");
+	return add_listen_fds(c, err);
+}
+
+/* What can be checked without changing anything is checked before the
+ * first change, so a bad bundle leaves no trace at all. */
+static int preflight(struct create_ctx *c, struct husk_err **err)
+{
+	const char *root = c->cfg->root.path;
+	struct stat st;
+
+	if (!root)
+		return husk_error(err, 0, "config.json: .root.path: required");
+	if (asprintf(&c->rootfs, "%s%s%s", root[0] == '/' ? "" : c->bundle,
+		     root[0] == '/' ? "" : "/", root) < 0)
+		return husk_error(err, ENOMEM, "root.path");
+	if (lstat(c->rootfs, &st) < 0)
+		return husk_syserr(err, "config.json: .root.path: \"%s\"", c->rootfs);
+	if (S_ISLNK(st.st_mode))
+		return husk_error(err, 0, "config.json: .root.path: \"%s\" is a symlink; name the directory itself",
+				  c->rootfs);
+	if (!S_ISDIR(st.st_mode))
+		return husk_error(err, 0, "config.json: .root.path: \"%s\" is not a directory", c->rootfs);
+	if (!oci_config_namespace(c->cfg, OCI_NS_MOUNT))
+		return husk_error(err, 0, "config.json: .linux.namespaces: a mount namespace is required");
+	for (size_t i = 0; i < c->cfg->n_mounts; i++) {
+		const struct oci_mount *m = &c->cfg->mounts[i];
+		bool bind = m->type && !strcmp(m->type, "bind");
+
+		for (size_t j = 0; j < m->options.n; j++)
+			bind |= !strcmp(m->options.v[j], "bind") || !strcmp(m->options.v[j], "rbind");
+		if (bind && (!m->source || stat(m->source, &st) < 0))
+			return husk_syserr(err, "config.json: .mounts[%zu].source: \"%s\"", i,
+					   m->source ? m->source : "");
+	}
+	if (ns_plan_make(c->cfg, &c->ns, err) < 0)
+		return -1;
+	if (cgroup_layout_detect(&c->cgroups, err) < 0)
+		return -1;
+	c->cgroup_path = cgroup_path_for(c->cfg->linux_cfg ? c->cfg->linux_cfg->cgroups_path : NULL,
+					 c->o->id, err);
+	return c->cgroup_path ? 0 : -1;
+}
+
+static int make_state(struct create_ctx *c, struct husk_err **err)
+{
+	char created[64];
+
+	now_rfc3339(created, sizeof(created));
+	c->st = (struct container_state){
+		.id = (char *)c->o->id, .bundle = c->bundle, .rootfs = c->rootfs,
+		.created = created, .cgroup_path = c->cgroup_path,
+		.creator = getpid(), .owner = geteuid(),
+		.annotations = c->cfg->annotations,
+	};
+	proc_stat(getpid(), &c->st.creator_start, NULL);
+	if (state_create(c->o->root, c->o->id, &c->st, &c->sd, err) < 0)
+		return -1;
+	c->state_made = true;
+	c->st.created = strdup(created);
+	if (fs_write_atomic(c->sd.fd, STATE_CONFIG, c->config_text, c->config_len, 0600, err) < 0)
+		return husk_err_wrap(err, "snapshot config");
+	if (mkfifoat(c->sd.fd, STATE_FIFO, 0600) < 0)
+		return husk_syserr(err, "create exec fifo");
+	/* read-write, so opening never blocks; start writes the byte that
+	 * lets the init exec */
+	c->gate_fd = openat(c->sd.fd, STATE_FIFO, O_RDWR | O_CLOEXEC);
+	if (c->gate_fd < 0)
+		return husk_syserr(err, "open exec fifo");
+	return 0;
+}
+
+static int spawn_init(struct create_ctx *c, struct husk_err **err)
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync_fd) < 0)
+		return husk_syserr(err, "create sync socket");
+	if (ns_join_before_clone(&c->ns, err) < 0)
+		return -1;
+	c->pid = ns_clone(c->ns.clone_flags, &c->pidfd, err);
+	if (c->pid < 0)
+		return -1;
+	if (c->pid == 0) {
+		struct init_ctx ic = {
+			.cfg = c->cfg, .rootfs = c->rootfs, .ns = &c->ns,
+			.sync_fd = c->sync_fd[1], .gate_fd = c->gate_fd,
+			.keep_fds = c->keep_fds, .no_pivot = c->o->no_pivot,
+			.no_new_keyring = c->o->no_new_keyring, .keyring_name = c->o->id,
+		};
+
+		close(c->sd.fd);
+		close(c->sync_fd[0]);
+		init_main(&ic);
+	}
+	close(c->sync_fd[1]);
+	c->sync_fd[1] = -1;
+	return 0;
+}
+
+/* The parent's share of the set-up, then wait for the init to be ready. */
+static int finish_init(struct create_ctx *c, struct husk_err **err)
+{
+	cleanup_free char *text = NULL;
+	int msg;
+
+	if (c->ns.new_userns && ns_write_id_maps(c->cfg, c->pid, err) < 0)
+		return -1;
+	if (cgroup_enter(&c->cgroups, c->cgroup_path, c->pid, &c->cgroup_made, err) < 0)
+		return -1;
+	c->st.pid = c->pid;
+	c->st.cgroup_owned = c->cgroup_made;
+	proc_stat(c->pid, &c->st.pid_start, NULL);
+	if (state_write(&c->sd, &c->st, err) < 0)
+		return -1;
+	if (sync_send(c->sync_fd[0], SYNC_GO, NULL) < 0)
+		return husk_syserr(err, "start the container init");
+	msg = sync_recv(c->sync_fd[0], &text);
+	if (msg == SYNC_READY)
+		return 0;
+	if (msg == SYNC_ERROR)
+		return husk_error(err, 0, "%s", text ? text : "container init failed");
+	return husk_error(err, 0, "container init exited during set-up");
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct husk_err **err)
+{
+	cleanup_free char *dir = strdup(path);
+	cleanup_close int dirfd = -1;
+	char buf[32], *slash;
+	int len = snprintf(buf, sizeof(buf), "%d", pid);
+
+	if (!dir)
+		return husk_error(err, ENOMEM, "--pid-file");
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	dirfd = open(slash ? (*dir ? dir : "/") : ".", O_DIRECTORY | O_PATH | O_CLOEXEC);
+	if (dirfd < 0)
+		return husk_syserr(err, "--pid-file: open directory of \"%s\"", path);
+	if (fs_write_atomic(dirfd, slash ? slash + 1 : path, buf, len, 0644, err) < 0)
+		return husk_err_wrap(err, "--pid-file");
+	return 0;
+}
+
+static void undo_create(struct create_ctx *c)
+{
+	if (c->pid > 0) {
+		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+		waitpid(c->pid, NULL, 0);
+	}
+	if (c->cgroup_made)
+		cgroup_remove(&c->cgroups, c->cgroup_path, NULL);
+	if (c->state_made)
+		state_remove(&c->sd, NULL);
+}
+
+static void free_create(struct create_ctx *c)
+{
+	for (int i = 0; i < 2; i++)
+		if (c->sync_fd[i] >= 0)
+			close(c->sync_fd[i]);
+	if (c->gate_fd >= 0)
+		close(c->gate_fd);
+	if (c->state_made)
+		state_close(&c->sd);
+	free(c->st.created);
+	ns_plan_close(&c->ns);
+	cgroup_layout_free(&c->cgroups);
+	oci_config_free(c->cfg);
+	free(c->config_text);
+	free(c->bundle);
+	free(c->rootfs);
+	free(c->cgroup_path);
+}
+
+int container_create(const struct create_opts *o, struct created *out, struct husk_err **err)
+{
+	struct create_ctx c = { .o = o, .gate_fd = -1, .sync_fd = { -1, -1 }, .pidfd = -1 };
+	int ret = -1;
+
+	for (int i = 0; i < OCI_NS_COUNT; i++)
+		c.ns.join_fd[i] = -1;
+	if (state_check_id(o->id, err) < 0 || load_config(&c, err) < 0 || preflight(&c, err) < 0)
+		goto out;
+	if (make_state(&c, err) < 0 || spawn_init(&c, err) < 0 || finish_init(&c, err) < 0)
+		goto undo;
+	c.st.created_done = true;
+	if (state_write(&c.sd, &c.st, err) < 0)
+		goto undo;
+	if (o->pid_file && write_pid_file(o->pid_file, c.pid, err) < 0)
+		goto undo;
+	out->pid = c.pid;
+	out->pidfd = steal_fd(c.pidfd);
+	ret = 0;
+	goto out;
+undo:
+	undo_create(&c);
+out:
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+	free_create(&c);
+	return ret < 0 ? husk_err_wrap(err, "create \"%s\"", o->id) : 0;
+}
+
+static int open_existing(const char *root, const char *id, struct state_dir *sd,
+			 struct container_state *st, struct husk_err **err)
+{
+	if (state_open(root, id, true, sd, err) < 0)
+		return -1;
+	if (state_read(sd, st, err) < 0) {
+		state_close(sd);
+		return -1;
+	}
+	return 0;
+}
+
+int container_start(const char *root, const char *id, struct husk_err **err)
+{
+	struct state_dir sd;
+	struct container_state st;
+	const char *status;
+	cleanup_close int fd = -1;
+	int ret = -1;
+
+	if (open_existing(root, id, &sd, &st, err) < 0)
+		return -1;
+	status = state_status(&sd, &st);
+	if (strcmp(status, "created")) {
+		husk_error(err, 0, "cannot start container \"%s\": it is %s, not created", id, status);
+		goto out;
+	}
+	/* non-blocking: with the init gone there is no reader and this fails */
+	fd = openat(sd.fd, STATE_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0", 1) != 1) {
+		husk_syserr(err, "start container \"%s\": signal the init", id);
+		goto out;
+	}
+	if (unlinkat(sd.fd, STATE_FIFO, 0) < 0) {
+		husk_syserr(err, "start container \"%s\": remove exec fifo", id);
+		goto out;
+	}
+	ret = 0;
+out:
+	state_free(&st);
+	state_close(&sd);
+	return ret;
+}
+
+static int signal_cgroup(const struct container_state *st, int sig, struct husk_err **err)
+{
+	struct cgroup_layout l;
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int ret;
+
+	if (cgroup_layout_detect(&l, err) < 0)
+		return -1;
+	ret = cgroup_pids(&l, st->cgroup_path, &pids, &n, err);
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		kill(pids[i], sig);
+	free(pids);
+	cgroup_layout_free(&l);
+	return ret;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all, struct husk_err **err)
+{
+	struct state_dir sd;
+	struct container_state st;
+	cleanup_close int pidfd = -1;
+	int ret = -1;
+
+	if (open_existing(root, id, &sd, &st, err) < 0)
+		return -1;
+	if (!strcmp(state_status(&sd, &st), "stopped")) {
+		husk_error(err, 0, "cannot kill container \"%s\": it is not running", id);
+		goto out;
+	}
+	pidfd = proc_pidfd(st.pid, st.pid_start);
+	if (pidfd < 0 || syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
+		husk_syserr(err, "kill container \"%s\" (pid %d)", id, st.pid);
+		goto out;
+	}
+	ret = all ? signal_cgroup(&st, sig, err) : 0;
+out:
+	state_free(&st);
+	state_close(&sd);
+	return ret;
+}
+
+/* Kill whatever is left of the container and wait until it is gone. */
+static int stop_everything(const struct container_state *st, struct husk_err **err)
+{
+	cleanup_close int pidfd = proc_pidfd(st->pid, st->pid_start);
+
+	if (pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		if (proc_wait_gone(pidfd, st->pid, KILL_TIMEOUT_MS) < 0)
+			return husk_syserr(err, "wait for pid %d to die", st->pid);
+	}
+	if (st->cgroup_path)
+		signal_cgroup(st, SIGKILL, NULL);
+	return 0;
+}
+
+int container_delete(const char *root, const char *id, bool force, struct husk_err **err)
+{
+	struct state_dir sd;
+	struct container_state st;
+	struct cgroup_layout l = { 0 };
+	const char *status;
+	int ret = -1;
+
+	if (open_existing(root, id, &sd, &st, err) < 0)
+		return -1;
+	status = state_status(&sd, &st);
+	if (!force && strcmp(status, "stopped") && strcmp(status, "created")) {
+		husk_error(err, 0, "cannot delete container \"%s\": it is %s (use --force)", id, status);
+		goto out;
+	}
+	if (strcmp(status, "stopped") && !st.created_done && !force) {
+		husk_error(err, 0, "cannot delete container \"%s\": it is still being created", id);
+		goto out;
+	}
+	if (stop_everything(&st, err) < 0)
+		goto out;
+	if (st.cgroup_owned && st.cgroup_path &&
+	    (cgroup_layout_detect(&l, err) < 0 || cgroup_remove(&l, st.cgroup_path, err) < 0))
+		goto out;
+	ret = state_remove(&sd, err);
+out:
+	cgroup_layout_free(&l);
+	state_free(&st);
+	state_close(&sd);
+	return ret < 0 ? husk_err_wrap(err, "delete \"%s\"", id) : 0;
+}
+
+char *container_state_json(const char *root, const char *id, struct husk_err **err)
+{
+	struct state_dir sd;
+	struct container_state st;
+	struct oci_state out;
+	const char *status;
+	char *json;
+
+	if (state_open(root, id, false, &sd, err) < 0)
+		return NULL;
+	if (state_read(&sd, &st, err) < 0) {
+		state_close(&sd);
+		return NULL;
+	}
+	status = state_status(&sd, &st);
+	out = (struct oci_state){
+		.oci_version = "1.2.0", .id = st.id, .status = status, .bundle = st.bundle,
+		.pid = strcmp(status, "stopped") ? st.pid : 0, .annotations = &st.annotations,
+	};
+	json = oci_state_json(&out, err);
+	state_free(&st);
+	state_close(&sd);
+	return json;
+}

@@ -1,0 +1,194 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "husk/cleanup.h"
+#include "husk/fs.h"
+#include "husk/mount.h"
+#include "husk/rootfs.h"
+
+static bool is_bind(const struct oci_mount *m)
+{
+	if (m->type && !strcmp(m->type, "bind"))
+		return true;
+	for (size_t i = 0; i < m->options.n; i++)
+		if (!strcmp(m->options.v[i], "bind") || !strcmp(m->options.v[i], "rbind"))
+			return true;
+	return false;
+}
+
+/* husk makes /dev unless the config binds the host's /dev over it. */
+static bool dev_from_host(const struct oci_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (!strcmp(cfg->mounts[i].destination, "/dev") && is_bind(&cfg->mounts[i]))
+			return true;
+	return false;
+}
+
+static bool has_mount_at(const struct oci_config *cfg, const char *dest)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (!strcmp(cfg->mounts[i].destination, dest))
+			return true;
+	return false;
+}
+
+/* Mount events of the container must not reach the host: "/" becomes
+ * rootfsPropagation (default rslave) before anything is mounted. */
+static int prepare_propagation(const struct oci_config *cfg, struct husk_err **err)
+{
+	const char *prop = cfg->linux_cfg ? cfg->linux_cfg->rootfs_propagation : NULL;
+	unsigned long flags = prop ? mount_propagation(prop) : MS_SLAVE | MS_REC;
+
+	if (mount(NULL, "/", NULL, flags | MS_REC, NULL) < 0)
+		return husk_syserr(err, "make / %s", prop ? prop : "rslave");
+	return 0;
+}
+
+static int switch_root(const char *rootfs, int rootfd, bool no_pivot, struct husk_err **err)
+{
+	if (fchdir(rootfd) < 0)
+		return husk_syserr(err, "chdir to rootfs \"%s\"", rootfs);
+	if (no_pivot) {
+		if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+			return husk_syserr(err, "move rootfs \"%s\" to /", rootfs);
+		if (chroot(".") < 0)
+			return husk_syserr(err, "chroot into \"%s\"", rootfs);
+		return chdir("/") < 0 ? husk_syserr(err, "chdir /") : 0;
+	}
+	/* pivot_root(".", ".") stacks the old root on top of the new one, so
+	 * it can be detached without a directory to park it in */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return husk_syserr(err, "pivot_root to \"%s\"", rootfs);
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return husk_syserr(err, "make old root rslave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return husk_syserr(err, "detach old root");
+	return chdir("/") < 0 ? husk_syserr(err, "chdir /") : 0;
+}
+
+int rootfs_setup(const struct oci_config *cfg, const struct rootfs_opts *o,
+		 struct husk_err **err)
+{
+	cleanup_close int rootfd = -1;
+
+	if (prepare_propagation(cfg, err) < 0)
+		return -1;
+	if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return husk_syserr(err, "bind rootfs \"%s\"", o->rootfs);
+	rootfd = open(o->rootfs, O_DIRECTORY | O_PATH | O_CLOEXEC);
+	if (rootfd < 0)
+		return husk_syserr(err, "open rootfs \"%s\"", o->rootfs);
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (mount_one(rootfd, &cfg->mounts[i], o->in_userns, err) < 0)
+			return husk_err_wrap(err, "mounts[%zu]", i);
+	if (!dev_from_host(cfg)) {
+		if (devices_create(rootfd, cfg, o->in_userns, err) < 0)
+			return -1;
+		if (has_mount_at(cfg, "/dev/pts")) {
+			cleanup_close int dev = fs_open_in_root(rootfd, "/dev", FS_DIR, err);
+			char path[FS_FD_PATH_MAX];
+			cleanup_close int real = -1;
+
+			if (dev < 0)
+				return -1;
+			real = open(fs_fd_path(dev, path), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+			unlinkat(real, "ptmx", 0);
+			if (real < 0 || symlinkat("pts/ptmx", real, "ptmx") < 0)
+				return husk_syserr(err, "symlink /dev/ptmx");
+		}
+	}
+	return switch_root(o->rootfs, rootfd, o->no_pivot, err);
+}
+
+/* A masked file gets /dev/null bound over it, a masked directory an empty
+ * read-only tmpfs; paths that do not exist need no masking. */
+static int mask_path(int rootfd, const char *path, struct husk_err **err)
+{
+	cleanup_close int fd = -1;
+	char where[FS_FD_PATH_MAX];
+	struct stat st;
+
+	fd = fs_open_in_root(rootfd, path, FS_ANY, NULL);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return husk_syserr(err, "stat masked path \"%s\"", path);
+	fs_fd_path(fd, where);
+	if (S_ISDIR(st.st_mode)) {
+		if (mount("tmpfs", where, "tmpfs", MS_RDONLY, "size=0,mode=555") < 0)
+			return husk_syserr(err, "mask \"%s\"", path);
+	} else if (mount("/dev/null", where, NULL, MS_BIND, NULL) < 0) {
+		return husk_syserr(err, "mask \"%s\"", path);
+	}
+	return 0;
+}
+
+static int readonly_path(int rootfd, const char *path, struct husk_err **err)
+{
+	cleanup_close int fd = fs_open_in_root(rootfd, path, FS_ANY, NULL);
+	cleanup_close int again = -1;
+	char where[FS_FD_PATH_MAX];
+	struct statvfs sv;
+	unsigned long keep = 0;
+
+	if (fd < 0)
+		return 0;
+	if (mount(fs_fd_path(fd, where), where, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return husk_syserr(err, "bind read-only path \"%s\"", path);
+	again = fs_open_in_root(rootfd, path, FS_ANY, err);
+	if (again < 0)
+		return -1;
+	fs_fd_path(again, where);
+	if (statvfs(where, &sv) == 0) {
+		keep |= sv.f_flag & ST_NOSUID ? MS_NOSUID : 0;
+		keep |= sv.f_flag & ST_NODEV ? MS_NODEV : 0;
+		keep |= sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0;
+	}
+	if (mount(NULL, where, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | keep, NULL) < 0)
+		return husk_syserr(err, "make \"%s\" read-only", path);
+	return 0;
+}
+
+static int readonly_root(struct husk_err **err)
+{
+	struct statvfs sv;
+	unsigned long keep = 0;
+
+	if (statvfs("/", &sv) == 0) {
+		keep |= sv.f_flag & ST_NOSUID ? MS_NOSUID : 0;
+		keep |= sv.f_flag & ST_NODEV ? MS_NODEV : 0;
+		keep |= sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0;
+	}
+	if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+		return husk_syserr(err, "make root read-only");
+	return 0;
+}
+
+int rootfs_finish(const struct oci_config *cfg, struct husk_err **err)
+{
+	const struct oci_linux *lx = cfg->linux_cfg;
+	cleanup_close int rootfd = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+
+	if (rootfd < 0)
+		return husk_syserr(err, "open /");
+	for (size_t i = 0; lx && i < lx->masked_paths.n; i++)
+		if (mask_path(rootfd, lx->masked_paths.v[i], err) < 0)
+			return husk_err_wrap(err, "linux.maskedPaths[%zu]", i);
+	for (size_t i = 0; lx && i < lx->readonly_paths.n; i++)
+		if (readonly_path(rootfd, lx->readonly_paths.v[i], err) < 0)
+			return husk_err_wrap(err, "linux.readonlyPaths[%zu]", i);
+	if (lx && lx->rootfs_propagation &&
+	    mount(NULL, "/", NULL, mount_propagation(lx->rootfs_propagation) | MS_REC, NULL) < 0)
+		return husk_syserr(err, "linux.rootfsPropagation: set \"%s\" on /", lx->rootfs_propagation);
+	if (cfg->root.readonly && readonly_root(err) < 0)
+		return -1;
+	return 0;
+}

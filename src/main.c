@@ -1,0 +1,141 @@
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "husk/args.h"
+#include "husk/cli.h"
+#include "husk/log.h"
+
+#define DEFAULT_ROOT "/run/husk"
+#define SPEC_VERSION "1.2.0"
+
+static const struct {
+	const char *name;
+	cmd_fn fn;
+	const char *summary;
+} commands[] = {
+	{ "create", cmd_create, "create a container from a bundle, ready to start" },
+	{ "start", cmd_start, "run the user process of a created container" },
+	{ "run", cmd_run, "create and start a container" },
+	{ "state", cmd_state, "print the state of a container as JSON" },
+	{ "list", cmd_list, "list containers" },
+	{ "kill", cmd_kill, "send a signal to a container's init" },
+	{ "delete", cmd_delete, "delete a container and everything it holds" },
+	{ "spec", cmd_spec, "write a default config.json" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: husk [global options] COMMAND [options] [args]\n\n"
+		"husk is an OCI container runtime.\n\nCommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nGlobal options:\n"
+		"  --root DIR             state directory (default " DEFAULT_ROOT ")\n"
+		"  --log FILE             also write messages to FILE\n"
+		"  --log-format FORMAT    text or json (default text)\n"
+		"  --debug                log debug messages\n"
+		"  --systemd-cgroup       accepted for runc compatibility\n"
+		"  --rootless VALUE       accepted for runc compatibility\n"
+		"  --criu PATH            criu binary (default criu)\n"
+		"  -v, --version          print the version\n"
+		"  -h, --help             print this help\n\n"
+		"Run 'husk COMMAND --help' for the options of a command.\n");
+}
+
+static void version(void)
+{
+	const struct scmp_version *v = seccomp_version();
+
+	printf("husk version %s\ncommit: %s\nspec: %s\nlibseccomp: %u.%u.%u\n",
+	       HUSK_VERSION, HUSK_COMMIT, SPEC_VERSION, v->major, v->minor, v->micro);
+}
+
+static const struct arg_opt global_opts[] = {
+	{ "root", ARG_STRING, NULL, "DIR", "" },
+	{ "log", ARG_STRING, NULL, "FILE", "" },
+	{ "log-format", ARG_STRING, NULL, "FORMAT", "" },
+	{ "criu", ARG_STRING, NULL, "PATH", "" },
+	{ "rootless", ARG_STRING, NULL, "VALUE", "" },
+	{ "debug", ARG_BOOL, NULL, NULL, "" },
+	{ "systemd-cgroup", ARG_BOOL, NULL, NULL, "" },
+	{ "v,version", ARG_BOOL, NULL, NULL, "" },
+	{ NULL },
+};
+
+/* Global flags stop at the command name; returns its index. */
+static int parse_globals(int argc, char **argv, struct husk_globals *g, bool *show_version,
+			 struct husk_err **err)
+{
+	struct arg_opt opts[sizeof(global_opts) / sizeof(global_opts[0])];
+	struct arg_cmd cmd = { .name = "husk", .usage = "", .summary = "", .opts = opts,
+			       .flags_end_at_first_arg = true, .max_args = -1 };
+	void *outs[] = { &g->root, &g->log, &g->log_format, &g->criu, &g->rootless,
+			 &g->debug, &g->systemd_cgroup, show_version };
+	char **pos = NULL;
+	int npos = 0, ret;
+
+	memcpy(opts, global_opts, sizeof(opts));
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
+		opts[i].out = outs[i];
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] != '-')
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			exit(0);
+		}
+	}
+	ret = args_parse(&cmd, argc, argv, &pos, &npos, err);
+	if (ret < 0)
+		return -1;
+	ret = argc;
+	for (int i = 1; npos && i < argc; i++)
+		if (argv[i] == pos[0]) {
+			ret = i;
+			break;
+		}
+	free(pos);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct husk_globals g = { .root = DEFAULT_ROOT, .criu = "criu" };
+	struct husk_err *err = NULL;
+	bool show_version = false;
+	int at, code;
+
+	at = parse_globals(argc, argv, &g, &show_version, &err);
+	if (at < 0) {
+		fprintf(stderr, "husk: %s\n", err->msg);
+		husk_err_free(&err);
+		return 2;
+	}
+	if (show_version) {
+		version();
+		return 0;
+	}
+	if (at >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (log_init(g.log, g.log_format, g.debug) < 0)
+		return 2;
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		if (strcmp(argv[at], commands[i].name))
+			continue;
+		code = commands[i].fn(&g, argc - at, argv + at, &err);
+		if (code < 0) {
+			log_error("%s", err ? err->msg : "failed");
+			husk_err_free(&err);
+			return 1;
+		}
+		return code;
+	}
+	fprintf(stderr, "husk: unknown command \"%s\" (see husk --help)\n", argv[at]);
+	return 2;
+}

@@ -1,0 +1,324 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "husk/caps.h"
+#include "husk/cleanup.h"
+#include "husk/fs.h"
+#include "husk/process.h"
+#include "husk/rootfs.h"
+#include "husk/sysctl.h"
+#include "husk/user.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int sync_send(int fd, enum sync_msg msg, const char *text)
+{
+	size_t len = text ? strlen(text) : 0;
+	char buf[4096];
+
+	buf[0] = (char)msg;
+	if (len > sizeof(buf) - 1)
+		len = sizeof(buf) - 1;
+	memcpy(buf + 1, text ? text : "", len);
+	return send(fd, buf, len + 1, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+int sync_recv(int fd, char **text)
+{
+	char buf[4096];
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n;
+	buf[n] = '\0';
+	if (text)
+		*text = n > 1 ? strdup(buf + 1) : NULL;
+	return (unsigned char)buf[0];
+}
+
+static const char *env_get(char *const env[], const char *key)
+{
+	size_t len = strlen(key);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (!strncmp(env[i], key, len) && env[i][len] == '=')
+			return env[i] + len + 1;
+	return NULL;
+}
+
+static bool is_executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+char *process_find_executable(const char *name, char *const env[], struct husk_err **err)
+{
+	const char *path = env_get(env, "PATH");
+	cleanup_free char *dirs = NULL;
+	char *save = NULL;
+
+	if (strchr(name, '/')) {
+		if (is_executable(name))
+			return strdup(name);
+		husk_syserr(err, "exec \"%s\"", name);
+		if (errno == 0 || errno == EACCES)
+			(*err)->errnum = EACCES;
+		return NULL;
+	}
+	dirs = strdup(path ? path : DEFAULT_PATH);
+	for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+		char *full = NULL;
+
+		if (asprintf(&full, "%s/%s", *d ? d : ".", name) < 0)
+			break;
+		if (is_executable(full))
+			return full;
+		free(full);
+	}
+	husk_error(err, ENOENT, "exec \"%s\": executable file not found in $PATH", name);
+	(*err)->errnum = ENOENT;
+	return NULL;
+}
+
+__attribute__((noreturn)) static void fail(struct init_ctx *ctx, struct husk_err *err)
+{
+	sync_send(ctx->sync_fd, SYNC_ERROR, err ? err->msg : "container init failed");
+	_exit(1);
+}
+
+static void reset_signals(void)
+{
+	sigset_t all;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static int set_hostnames(const struct oci_config *cfg, struct husk_err **err)
+{
+	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+		return husk_syserr(err, "hostname: set \"%s\"", cfg->hostname);
+	if (cfg->domainname && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
+		return husk_syserr(err, "domainname: set \"%s\"", cfg->domainname);
+	return 0;
+}
+
+static const struct { const char *name; int resource; } rlimit_names[] = {
+	{ "RLIMIT_AS", RLIMIT_AS }, { "RLIMIT_CORE", RLIMIT_CORE },
+	{ "RLIMIT_CPU", RLIMIT_CPU }, { "RLIMIT_DATA", RLIMIT_DATA },
+	{ "RLIMIT_FSIZE", RLIMIT_FSIZE }, { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "RLIMIT_NICE", RLIMIT_NICE }, { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO }, { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+static int set_rlimits(const struct oci_process *p, struct husk_err **err)
+{
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		const struct oci_rlimit *r = &p->rlimits[i];
+		struct rlimit lim = { .rlim_cur = r->soft, .rlim_max = r->hard };
+		size_t j = 0;
+
+		while (j < sizeof(rlimit_names) / sizeof(rlimit_names[0]) &&
+		       strcmp(rlimit_names[j].name, r->type))
+			j++;
+		if (j == sizeof(rlimit_names) / sizeof(rlimit_names[0]))
+			return husk_error(err, 0, "process.rlimits[%zu]: unknown type \"%s\"", i, r->type);
+		if (setrlimit(rlimit_names[j].resource, &lim) < 0)
+			return husk_syserr(err, "process.rlimits[%zu]: set %s to soft %llu hard %llu",
+					   i, r->type, (unsigned long long)r->soft,
+					   (unsigned long long)r->hard);
+	}
+	return 0;
+}
+
+static int set_oom_score_adj(const struct oci_process *p, struct husk_err **err)
+{
+	char buf[16];
+	int len;
+
+	if (!p->oom_score_adj.set)
+		return 0;
+	len = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj.v);
+	if (fs_write_file("/proc/self/oom_score_adj", buf, len, err) < 0)
+		return husk_err_wrap(err, "process.oomScoreAdj");
+	return 0;
+}
+
+/* Supplementary groups: those of the config plus, as runc does, the
+ * groups /etc/group gives the user's name. */
+static int set_groups(const struct oci_user *user, const char *name, struct husk_err **err)
+{
+	cleanup_free gid_t *from_file = NULL;
+	cleanup_free gid_t *all = NULL;
+	size_t n_file = 0, n = 0;
+
+	if (name)
+		user_groups("/etc/group", name, &from_file, &n_file);
+	all = calloc(user->n_additional_gids + n_file + 1, sizeof(gid_t));
+	if (!all)
+		return husk_error(err, ENOMEM, "process.user.additionalGids");
+	for (size_t i = 0; i < user->n_additional_gids; i++)
+		all[n++] = user->additional_gids[i];
+	for (size_t i = 0; i < n_file; i++)
+		all[n++] = from_file[i];
+	if (setgroups(n, all) < 0 && !(errno == EPERM && n == 0))
+		return husk_syserr(err, "process.user.additionalGids: setgroups");
+	return 0;
+}
+
+static int switch_user(struct init_ctx *ctx, char ***envp, struct husk_err **err)
+{
+	const struct oci_process *p = ctx->cfg->process;
+	struct user_entry u = { 0 };
+	bool known = user_by_uid("/etc/passwd", p->user.uid, &u);
+	int ret = -1;
+
+	if (!env_get(p->env.v, "HOME")) {
+		char **env = calloc(p->env.n + 2, sizeof(char *));
+
+		if (!env)
+			goto out;
+		memcpy(env, p->env.v, p->env.n * sizeof(char *));
+		if (asprintf(&env[p->env.n], "HOME=%s", known && u.home[0] ? u.home : "/") < 0)
+			goto out;
+		*envp = env;
+	}
+	if (set_groups(&p->user, known ? u.name : NULL, err) < 0 ||
+	    caps_apply_bounding(p->capabilities, err) < 0)
+		goto out;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
+	    setresgid(p->user.gid, p->user.gid, p->user.gid) < 0) {
+		husk_syserr(err, "process.user: set gid %u", p->user.gid);
+		goto out;
+	}
+	if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0) {
+		husk_syserr(err, "process.user: set uid %u", p->user.uid);
+		goto out;
+	}
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	ret = caps_apply(p->capabilities, err);
+out:
+	user_entry_free(&u);
+	return ret;
+}
+
+/* Close every fd the container must not see: all but 0-2, the preserved
+ * ones, and the two the init still needs until execve (both O_CLOEXEC). */
+static void close_extra_fds(struct init_ctx *ctx)
+{
+	int keep[2] = { ctx->sync_fd < ctx->gate_fd ? ctx->sync_fd : ctx->gate_fd,
+			ctx->sync_fd < ctx->gate_fd ? ctx->gate_fd : ctx->sync_fd };
+	unsigned int from = 3 + ctx->keep_fds;
+
+	for (int i = 0; i < 2; i++) {
+		if ((unsigned int)keep[i] > from)
+			syscall(SYS_close_range, from, keep[i] - 1, 0);
+		if ((unsigned int)keep[i] + 1 > from)
+			from = keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+}
+
+static int prepare_cwd(const struct oci_process *p, struct husk_err **err)
+{
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int fd = root < 0 ? -1 : fs_open_in_root(root, p->cwd, FS_DIR, err);
+
+	return fd < 0 ? husk_err_wrap(err, "process.cwd") : 0;
+}
+
+static void wait_for_start(struct init_ctx *ctx)
+{
+	char byte;
+	ssize_t n;
+
+	do
+		n = read(ctx->gate_fd, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(1);
+}
+
+__attribute__((noreturn)) void init_main(struct init_ctx *ctx)
+{
+	const struct oci_config *cfg = ctx->cfg;
+	const struct oci_process *p = cfg->process;
+	struct rootfs_opts ro = { .rootfs = ctx->rootfs, .no_pivot = ctx->no_pivot,
+				  .in_userns = ctx->ns->new_userns || ctx->ns->join_fd[OCI_NS_USER] >= 0 };
+	struct husk_err *err = NULL;
+	char **env = p->env.v;
+	char *exe;
+
+	reset_signals();
+	/* die with a husk that dies mid-create; detached once ready */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (sync_recv(ctx->sync_fd, NULL) != SYNC_GO)
+		_exit(1);
+	if (ctx->ns->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		husk_syserr(&err, "become root in the user namespace");
+	if (!err)
+		ns_join_in_child(ctx->ns, &err);
+	if (!err && ctx->ns->new_cgroup_ns && unshare(CLONE_NEWCGROUP) < 0)
+		husk_syserr(&err, "create cgroup namespace");
+	if (!err && setsid() < 0)
+		husk_syserr(&err, "setsid");
+	if (!err)
+		rootfs_setup(cfg, &ro, &err);
+	if (!err)
+		set_hostnames(cfg, &err);
+	if (!err && cfg->linux_cfg)
+		sysctl_apply(&cfg->linux_cfg->sysctl, &err);
+	if (!err)
+		rootfs_finish(cfg, &err);
+	if (!err && !ctx->no_new_keyring &&
+	    syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, ctx->keyring_name) < 0 &&
+	    errno != ENOSYS && errno != EACCES)
+		husk_syserr(&err, "create session keyring");
+	if (!err)
+		set_oom_score_adj(p, &err);
+	if (!err)
+		set_rlimits(p, &err);
+	if (!err)
+		prepare_cwd(p, &err);
+	if (!err)
+		switch_user(ctx, &env, &err);
+	if (!err && p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		husk_syserr(&err, "process.noNewPrivileges");
+	if (!err && chdir(p->cwd) < 0)
+		husk_syserr(&err, "process.cwd: chdir \"%s\"", p->cwd);
+	exe = err ? NULL : process_find_executable(p->args.v[0], env, &err);
+	if (err)
+		fail(ctx, err);
+	close_extra_fds(ctx);
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (sync_send(ctx->sync_fd, SYNC_READY, NULL) < 0)
+		_exit(1);
+	close(ctx->sync_fd);
+	wait_for_start(ctx);
+	execve(exe, p->args.v, env);
+	fprintf(stderr, "husk: exec \"%s\": %m\n", p->args.v[0]);
+	_exit(127);
+}

@@ -1,0 +1,97 @@
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "husk/log.h"
+
+static struct {
+	int fd;		/* --log file, -1 when none */
+	bool json;
+	bool debug;
+} logger = { .fd = -1 };
+
+static const char *level_names[] = { "error", "warning", "info", "debug" };
+
+int log_init(const char *path, const char *format, bool debug)
+{
+	logger.debug = debug;
+	if (format && strcmp(format, "json") == 0)
+		logger.json = true;
+	else if (format && strcmp(format, "text") != 0) {
+		fprintf(stderr, "husk: --log-format: unknown format \"%s\" (want text or json)\n", format);
+		return -1;
+	}
+	if (path && *path) {
+		logger.fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (logger.fd < 0) {
+			fprintf(stderr, "husk: --log: open \"%s\": %m\n", path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void json_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+static void write_log_file(enum log_level level, const char *msg)
+{
+	char stamp[64], *line = NULL;
+	size_t len = 0;
+	struct timespec ts;
+	struct tm tm;
+	FILE *f;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	f = open_memstream(&line, &len);
+	if (!f)
+		return;
+	if (logger.json) {
+		fprintf(f, "{\"level\":\"%s\",\"msg\":\"", level_names[level]);
+		json_escape(f, msg);
+		fprintf(f, "\",\"time\":\"%s.%09ldZ\"}\n", stamp, ts.tv_nsec);
+	} else {
+		fprintf(f, "%s.%09ldZ %s: %s\n", stamp, ts.tv_nsec, level_names[level], msg);
+	}
+	fclose(f);
+	/* a failing log write has nowhere left to be reported */
+	(void)!write(logger.fd, line, len);
+	free(line);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+
+	if (level == LOG_DEBUG && !logger.debug)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return;
+	if (logger.fd >= 0)
+		write_log_file(level, msg);
+	if (level <= LOG_WARN || logger.fd < 0)
+		fprintf(stderr, "husk: %s%s\n", level == LOG_WARN ? "warning: " : "", msg);
+	free(msg);
+}
