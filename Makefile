@@ -75,8 +75,9 @@ check-unit: $(UNIT_BIN) $(UNIT_ASAN_BIN)
 check-bats: husk
 	@tests/run-suites -- tests/bats
 
+# The demo edits config.json with jq (it falls back to sed without it).
 demo: deps
-	@tests/install-packages busybox-static
+	@tests/install-packages busybox-static jq
 	@$(MAKE) --no-print-directory husk
 	@tests/demo
 
