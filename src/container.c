@@ -20,7 +20,7 @@
 #include "husk/namespaces.h"
 #include "husk/oci.h"
 #include "husk/proc.h"
-#include "husk/process.h"
+#include "husk/init.h"
 #include "husk/state.h"
 
 #define KILL_TIMEOUT_MS 10000

@@ -2,7 +2,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +17,6 @@
 #include "husk/cleanup.h"
 #include "husk/fs.h"
 #include "husk/process.h"
-#include "husk/rootfs.h"
-#include "husk/sysctl.h"
 #include "husk/user.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -98,13 +95,13 @@ char *process_find_executable(const char *name, char *const env[], struct husk_e
 	return NULL;
 }
 
-__attribute__((noreturn)) static void fail(struct init_ctx *ctx, struct husk_err *err)
+void process_fail(int sync_fd, struct husk_err *err)
 {
-	sync_send(ctx->sync_fd, SYNC_ERROR, err ? err->msg : "container init failed");
+	sync_send(sync_fd, SYNC_ERROR, err ? err->msg : "container process set-up failed");
 	_exit(1);
 }
 
-static void reset_signals(void)
+void process_reset_signals(void)
 {
 	sigset_t all;
 
@@ -112,15 +109,6 @@ static void reset_signals(void)
 		signal(sig, SIG_DFL);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-}
-
-static int set_hostnames(const struct oci_config *cfg, struct husk_err **err)
-{
-	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
-		return husk_syserr(err, "hostname: set \"%s\"", cfg->hostname);
-	if (cfg->domainname && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
-		return husk_syserr(err, "domainname: set \"%s\"", cfg->domainname);
-	return 0;
 }
 
 static const struct { const char *name; int resource; } rlimit_names[] = {
@@ -189,9 +177,8 @@ static int set_groups(const struct oci_user *user, const char *name, struct husk
 	return 0;
 }
 
-static int switch_user(struct init_ctx *ctx, char ***envp, struct husk_err **err)
+static int switch_user(const struct oci_process *p, char ***envp, struct husk_err **err)
 {
-	const struct oci_process *p = ctx->cfg->process;
 	struct user_entry u = { 0 };
 	bool known = user_by_uid("/etc/passwd", p->user.uid, &u);
 	int ret = -1;
@@ -225,15 +212,22 @@ out:
 	return ret;
 }
 
-/* Close every fd the container must not see: all but 0-2, the preserved
- * ones, and the two the init still needs until execve (both O_CLOEXEC). */
-static void close_extra_fds(struct init_ctx *ctx)
+void process_close_fds(int keep_fds, const int *also, int n_also)
 {
-	int keep[2] = { ctx->sync_fd < ctx->gate_fd ? ctx->sync_fd : ctx->gate_fd,
-			ctx->sync_fd < ctx->gate_fd ? ctx->gate_fd : ctx->sync_fd };
-	unsigned int from = 3 + ctx->keep_fds;
+	unsigned int from = 3 + keep_fds;
+	int keep[8];
 
-	for (int i = 0; i < 2; i++) {
+	memcpy(keep, also, n_also * sizeof(int));
+	for (int i = 1; i < n_also; i++)	/* insertion sort: a handful of fds */
+		for (int j = i; j > 0 && keep[j] < keep[j - 1]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (int i = 0; i < n_also; i++) {
+		if (keep[i] < 0)
+			continue;
 		if ((unsigned int)keep[i] > from)
 			syscall(SYS_close_range, from, keep[i] - 1, 0);
 		if ((unsigned int)keep[i] + 1 > from)
@@ -242,83 +236,27 @@ static void close_extra_fds(struct init_ctx *ctx)
 	syscall(SYS_close_range, from, ~0U, 0);
 }
 
-static int prepare_cwd(const struct oci_process *p, struct husk_err **err)
+int process_prepare(const struct oci_process *p, struct exec_plan *plan, struct husk_err **err)
 {
-	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	cleanup_close int fd = root < 0 ? -1 : fs_open_in_root(root, p->cwd, FS_DIR, err);
-
-	return fd < 0 ? husk_err_wrap(err, "process.cwd") : 0;
+	plan->p = p;
+	plan->env = p->env.v;
+	if (set_oom_score_adj(p, err) < 0 || set_rlimits(p, err) < 0)
+		return -1;
+	if (p->user.umask.set)
+		umask(p->user.umask.v & 0777);
+	if (switch_user(p, &plan->env, err) < 0)
+		return -1;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return husk_syserr(err, "process.noNewPrivileges");
+	if (chdir(p->cwd) < 0)
+		return husk_syserr(err, "process.cwd: chdir \"%s\"", p->cwd);
+	plan->exe = process_find_executable(p->args.v[0], plan->env, err);
+	return plan->exe ? 0 : -1;
 }
 
-static void wait_for_start(struct init_ctx *ctx)
+__attribute__((noreturn)) void process_exec(const struct exec_plan *plan)
 {
-	char byte;
-	ssize_t n;
-
-	do
-		n = read(ctx->gate_fd, &byte, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		_exit(1);
-}
-
-__attribute__((noreturn)) void init_main(struct init_ctx *ctx)
-{
-	const struct oci_config *cfg = ctx->cfg;
-	const struct oci_process *p = cfg->process;
-	struct rootfs_opts ro = { .rootfs = ctx->rootfs, .no_pivot = ctx->no_pivot,
-				  .in_userns = ctx->ns->new_userns || ctx->ns->join_fd[OCI_NS_USER] >= 0 };
-	struct husk_err *err = NULL;
-	char **env = p->env.v;
-	char *exe;
-
-	reset_signals();
-	/* die with a husk that dies mid-create; detached once ready */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (sync_recv(ctx->sync_fd, NULL) != SYNC_GO)
-		_exit(1);
-	if (ctx->ns->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-		husk_syserr(&err, "become root in the user namespace");
-	if (!err)
-		ns_join_in_child(ctx->ns, &err);
-	if (!err && ctx->ns->new_cgroup_ns && unshare(CLONE_NEWCGROUP) < 0)
-		husk_syserr(&err, "create cgroup namespace");
-	if (!err && setsid() < 0)
-		husk_syserr(&err, "setsid");
-	if (!err)
-		rootfs_setup(cfg, &ro, &err);
-	if (!err)
-		set_hostnames(cfg, &err);
-	if (!err && cfg->linux_cfg)
-		sysctl_apply(&cfg->linux_cfg->sysctl, &err);
-	if (!err)
-		rootfs_finish(cfg, &err);
-	if (!err && !ctx->no_new_keyring &&
-	    syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, ctx->keyring_name) < 0 &&
-	    errno != ENOSYS && errno != EACCES)
-		husk_syserr(&err, "create session keyring");
-	if (!err)
-		set_oom_score_adj(p, &err);
-	if (!err)
-		set_rlimits(p, &err);
-	if (!err)
-		prepare_cwd(p, &err);
-	if (!err)
-		switch_user(ctx, &env, &err);
-	if (!err && p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		husk_syserr(&err, "process.noNewPrivileges");
-	if (!err && chdir(p->cwd) < 0)
-		husk_syserr(&err, "process.cwd: chdir \"%s\"", p->cwd);
-	exe = err ? NULL : process_find_executable(p->args.v[0], env, &err);
-	if (err)
-		fail(ctx, err);
-	close_extra_fds(ctx);
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	if (sync_send(ctx->sync_fd, SYNC_READY, NULL) < 0)
-		_exit(1);
-	close(ctx->sync_fd);
-	wait_for_start(ctx);
-	execve(exe, p->args.v, env);
-	fprintf(stderr, "husk: exec \"%s\": %m\n", p->args.v[0]);
+	execve(plan->exe, plan->p->args.v, plan->env);
+	fprintf(stderr, "husk: exec \"%s\": %m\n", plan->p->args.v[0]);
 	_exit(127);
 }

@@ -1,36 +1,41 @@
-/* The container init: everything between clone and execve, run inside the
- * new namespaces. It talks to the parent over a SOCK_SEQPACKET pair:
- *   parent -> init  SYNC_GO     ids mapped, cgroup joined: go on
- *   init -> parent  SYNC_READY  all set up, waiting at the start gate
- *   init -> parent  SYNC_ERROR  followed by the error text; init exits
- * and then blocks on the exec fifo until `start` writes a byte into it. */
+/* The container process, init or exec'd: the confinement of
+ * process.* (rlimits, user, capabilities, no_new_privs, cwd) applied in the
+ * container's namespaces, then execve. Also the sync socket both kinds use
+ * to report to the husk parent:
+ *   parent -> child  SYNC_GO     ids mapped, cgroup joined: go on
+ *   child -> parent  SYNC_PTY    (with the pty master as SCM_RIGHTS)
+ *   child -> parent  SYNC_READY  all set up
+ *   child -> parent  SYNC_ERROR  followed by the error text; child exits */
 #ifndef HUSK_PROCESS_H
 #define HUSK_PROCESS_H
 
 #include <stdbool.h>
 
 #include "husk/error.h"
-#include "husk/namespaces.h"
 #include "husk/oci.h"
 
 enum sync_msg { SYNC_GO = 'G', SYNC_READY = 'R', SYNC_ERROR = 'E' };
 
-struct init_ctx {
-	const struct oci_config *cfg;
-	const char *rootfs;
-	const struct ns_plan *ns;
-	int sync_fd;		/* the init's end of the sync pair */
-	int gate_fd;		/* exec fifo, opened O_RDWR by the parent */
-	int keep_fds;		/* fds 3 .. 3+keep_fds-1 go to the container */
-	bool no_pivot;
-	bool no_new_keyring;
-	const char *keyring_name;	/* the container id */
+/* What process_prepare settled, for process_exec. */
+struct exec_plan {
+	const struct oci_process *p;
+	char **env;	/* process.env, plus HOME when it was missing */
+	char *exe;	/* args[0] resolved through PATH */
 };
 
-/* Never returns: execs the user process or exits after reporting. */
-__attribute__((noreturn)) void init_main(struct init_ctx *ctx);
+/* Everything before execve that can fail, so failures are reported to the
+ * parent while it still waits: rlimits, oomScoreAdj, umask, user, groups,
+ * capabilities, no_new_privs, cwd and finding the executable. */
+int process_prepare(const struct oci_process *p, struct exec_plan *plan, struct husk_err **err);
+/* execve; on failure prints the reason and exits 127. */
+__attribute__((noreturn)) void process_exec(const struct exec_plan *plan);
 
-/* Send a message (and optional text) over the sync socket. */
+/* Report err to the parent and exit 1. */
+__attribute__((noreturn)) void process_fail(int sync_fd, struct husk_err *err);
+void process_reset_signals(void);
+/* Close every fd but 0-2, 3..3+keep_fds-1 and the listed ones. */
+void process_close_fds(int keep_fds, const int *also, int n_also);
+
 int sync_send(int fd, enum sync_msg msg, const char *text);
 /* Receive one message; text (malloc'd) for SYNC_ERROR. 0 on EOF. */
 int sync_recv(int fd, char **text);

@@ -1,0 +1,29 @@
+/* The container init: everything between clone and execve of the first
+ * process: joining namespaces, building the root file system, hostname,
+ * sysctls; then it waits at the start gate (the exec fifo) until `start`
+ * writes a byte into it. */
+#ifndef HUSK_INIT_H
+#define HUSK_INIT_H
+
+#include <stdbool.h>
+
+#include "husk/namespaces.h"
+#include "husk/oci.h"
+#include "husk/process.h"
+
+struct init_ctx {
+	const struct oci_config *cfg;
+	const char *rootfs;
+	const struct ns_plan *ns;
+	int sync_fd;		/* the init's end of the sync pair */
+	int gate_fd;		/* exec fifo, opened O_RDWR by the parent */
+	int keep_fds;		/* fds 3 .. 3+keep_fds-1 go to the container */
+	bool no_pivot;
+	bool no_new_keyring;
+	const char *keyring_name;	/* the container id */
+};
+
+/* Never returns: execs the user process or exits after reporting. */
+__attribute__((noreturn)) void init_main(struct init_ctx *ctx);
+
+#endif
