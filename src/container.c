@@ -22,6 +22,7 @@
 #include "husk/proc.h"
 #include "husk/init.h"
 #include "husk/state.h"
+#include "husk/terminal.h"
 
 #define KILL_TIMEOUT_MS 10000
 
@@ -37,7 +38,7 @@ struct create_ctx {
 	struct state_dir sd;
 	struct container_state st;
 	bool state_made, cgroup_made;
-	int gate_fd, sync_fd[2], pidfd;
+	int gate_fd, sync_fd[2], pidfd, pty_master;
 	int keep_fds;		/* fds beyond 0-2 that the container gets */
 	pid_t pid;
 };
@@ -95,9 +96,12 @@ static int load_config(struct create_ctx *c, struct husk_err **err)
 		return -1;
 	if (!c->cfg->process)
 		return husk_error(err, 0, "config.json: .process: required to create a container");
-	if (c->cfg->process->terminal)
-		return husk_error(err, 0, "config.json: .process.terminal: husk cannot allocate a pty yet; "
-				  "set it to false");
+	if (c->cfg->process->terminal && !c->o->console_socket && !c->o->foreground)
+		return husk_error(err, 0, "config.json: .process.terminal is true: a detached container "
+				  "needs --console-socket to receive its pty");
+	if (!c->cfg->process->terminal && c->o->console_socket)
+		return husk_error(err, 0, "--console-socket: config.json: .process.terminal is false, "
+				  "so there is no pty to send");
 	return add_listen_fds(c, err);
 }
 
@@ -212,7 +216,10 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 		return -1;
 	if (sync_send(c->sync_fd[0], SYNC_GO, NULL) < 0)
 		return husk_syserr(err, "start the container init");
-	msg = sync_recv(c->sync_fd[0], &text);
+	while ((msg = sync_recv(c->sync_fd[0], &text, &c->pty_master)) == SYNC_PTY) {
+		free(text);
+		text = NULL;
+	}
 	if (msg == SYNC_READY)
 		return 0;
 	if (msg == SYNC_ERROR)
@@ -259,6 +266,8 @@ static void free_create(struct create_ctx *c)
 			close(c->sync_fd[i]);
 	if (c->gate_fd >= 0)
 		close(c->gate_fd);
+	if (c->pty_master >= 0)
+		close(c->pty_master);
 	if (c->state_made)
 		state_close(&c->sd);
 	free(c->st.created);
@@ -273,7 +282,8 @@ static void free_create(struct create_ctx *c)
 
 int container_create(const struct create_opts *o, struct created *out, struct husk_err **err)
 {
-	struct create_ctx c = { .o = o, .gate_fd = -1, .sync_fd = { -1, -1 }, .pidfd = -1 };
+	struct create_ctx c = { .o = o, .gate_fd = -1, .sync_fd = { -1, -1 }, .pidfd = -1,
+				.pty_master = -1 };
 	int ret = -1;
 
 	for (int i = 0; i < OCI_NS_COUNT; i++)
@@ -285,10 +295,13 @@ int container_create(const struct create_opts *o, struct created *out, struct hu
 	c.st.created_done = true;
 	if (state_write(&c.sd, &c.st, err) < 0)
 		goto undo;
+	if (o->console_socket && terminal_to_socket(o->console_socket, c.pty_master, err) < 0)
+		goto undo;
 	if (o->pid_file && write_pid_file(o->pid_file, c.pid, err) < 0)
 		goto undo;
 	out->pid = c.pid;
 	out->pidfd = steal_fd(c.pidfd);
+	out->pty_master = o->foreground ? steal_fd(c.pty_master) : -1;
 	ret = 0;
 	goto out;
 undo:

@@ -93,7 +93,7 @@ __attribute__((noreturn)) void init_main(struct init_ctx *ctx)
 	process_reset_signals();
 	/* die with a husk that dies mid-create; detached once ready */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (sync_recv(ctx->sync_fd, NULL) != SYNC_GO)
+	if (sync_recv(ctx->sync_fd, NULL, NULL) != SYNC_GO)
 		_exit(1);
 	if (setup(ctx, &plan, &err) < 0)
 		process_fail(ctx->sync_fd, err);

@@ -33,17 +33,31 @@ int sync_send(int fd, enum sync_msg msg, const char *text)
 	return send(fd, buf, len + 1, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
-int sync_recv(int fd, char **text)
+int sync_recv(int fd, char **text, int *passed_fd)
 {
-	char buf[4096];
+	char buf[4096], ctrl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = ctrl, .msg_controllen = sizeof(ctrl) };
+	struct cmsghdr *c;
 	ssize_t n;
 
 	do
-		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return n;
 	buf[n] = '\0';
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_type == SCM_RIGHTS) {
+		int received;
+
+		memcpy(&received, CMSG_DATA(c), sizeof(int));
+		if (passed_fd)
+			*passed_fd = received;
+		else
+			close(received);
+	}
 	if (text)
 		*text = n > 1 ? strdup(buf + 1) : NULL;
 	return (unsigned char)buf[0];

@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <poll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -9,6 +10,7 @@
 
 #include "husk/cleanup.h"
 #include "husk/reaper.h"
+#include "husk/terminal.h"
 
 static void forwarded_set(sigset_t *set)
 {
@@ -62,31 +64,65 @@ static bool reap(pid_t pid, int *code)
 	return done;
 }
 
-int reaper_wait(pid_t pid, int pidfd, struct husk_err **err)
+/* Forward a signal; a window change goes to the pty instead. */
+static void on_signal(int signo, int pidfd, struct terminal_relay *relay)
 {
-	sigset_t set;
+	if (signo == SIGWINCH && relay) {
+		terminal_relay_resize(relay);
+		return;
+	}
+	syscall(SYS_pidfd_send_signal, pidfd, signo, NULL, 0);
+}
+
+/* After the exit, what the container wrote last is still in the pty. */
+static void drain(struct terminal_relay *relay)
+{
+	struct pollfd p = { .fd = relay->master, .events = POLLIN };
+
+	while (poll(&p, 1, 0) > 0 && terminal_relay_pump(relay, relay->master) == 0)
+		;
+}
+
+int reaper_wait(pid_t pid, int pidfd, int pty_master, struct husk_err **err)
+{
+	struct terminal_relay relay, *r = NULL;
+	struct pollfd fds[3];
 	cleanup_close int sfd = -1;
-	int code = 255;
+	sigset_t set;
+	int code = 255, nfds = 1;
 
 	forwarded_set(&set);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sfd < 0)
 		return husk_syserr(err, "signalfd");
-	if (reap(pid, &code))
-		return code;
-	for (;;) {
-		struct signalfd_siginfo si;
-		ssize_t n = read(sfd, &si, sizeof(si));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != sizeof(si))
-			return husk_syserr(err, "read signalfd");
-		if (si.ssi_signo == SIGCHLD) {
-			if (reap(pid, &code))
-				return code;
-			continue;
-		}
-		syscall(SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0);
+	if (pty_master >= 0) {
+		if (terminal_relay_start(&relay, pty_master, err) < 0)
+			return -1;
+		r = &relay;
+		nfds = 3;
 	}
+	fds[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = pty_master, .events = POLLIN };
+	fds[2] = (struct pollfd){ .fd = r ? STDIN_FILENO : -1, .events = POLLIN };
+	while (!reap(pid, &code)) {
+		struct signalfd_siginfo si;
+
+		if (poll(fds, nfds, -1) < 0 && errno != EINTR)
+			break;
+		for (int i = 1; i < nfds; i++) {
+			if (!fds[i].revents)
+				continue;
+			/* a hung-up side is dropped from the poll set */
+			if (terminal_relay_pump(r, fds[i].fd) != 0)
+				fds[i].fd = -1;
+		}
+		if ((fds[0].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si) &&
+		    si.ssi_signo != SIGCHLD)
+			on_signal(si.ssi_signo, pidfd, r);
+	}
+	if (r) {
+		drain(r);
+		terminal_relay_stop(r);
+	}
+	return code;
 }

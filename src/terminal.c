@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "husk/cleanup.h"
+#include "husk/process.h"
 #include "husk/terminal.h"
 
 int terminal_send_fd(int sock, int fd, const char *name, struct husk_err **err)
@@ -28,24 +29,6 @@ int terminal_send_fd(int sock, int fd, const char *name, struct husk_err **err)
 	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
 		return husk_syserr(err, "send the pty master");
 	return 0;
-}
-
-int terminal_recv_fd(int sock, struct husk_err **err)
-{
-	char ctrl[CMSG_SPACE(sizeof(int))] = { 0 }, name[256];
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = ctrl, .msg_controllen = sizeof(ctrl) };
-	struct cmsghdr *c;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0)
-		return husk_syserr(err, "receive the pty master");
-	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return husk_error(err, 0, "receive the pty master: no fd in the message");
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
 }
 
 /* /dev/console is the pty slave, as on a real console. */
@@ -82,7 +65,7 @@ int terminal_setup(int sync_fd, const struct oci_process *p, bool console,
 	}
 	if (console && bind_console(name, err) < 0)
 		return -1;
-	if (terminal_send_fd(sync_fd, master, "/dev/ptmx", err) < 0)
+	if (terminal_send_fd(sync_fd, master, (char[]){ SYNC_PTY, 0 }, err) < 0)
 		return -1;
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(slave, fd) < 0)

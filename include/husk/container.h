@@ -13,6 +13,8 @@ struct create_opts {
 	const char *id;
 	const char *bundle;	/* NULL: current directory */
 	const char *pid_file;
+	const char *console_socket;	/* where the pty master goes */
+	bool foreground;	/* run without -d: husk keeps the pty master */
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;	/* plus LISTEN_FDS from the environment */
@@ -22,6 +24,7 @@ struct create_opts {
 struct created {
 	pid_t pid;
 	int pidfd;
+	int pty_master;	/* -1 unless foreground with process.terminal */
 };
 
 int container_create(const struct create_opts *o, struct created *out, struct husk_err **err);

@@ -14,7 +14,7 @@
 #include "husk/error.h"
 #include "husk/oci.h"
 
-enum sync_msg { SYNC_GO = 'G', SYNC_READY = 'R', SYNC_ERROR = 'E' };
+enum sync_msg { SYNC_GO = 'G', SYNC_PTY = 'P', SYNC_READY = 'R', SYNC_ERROR = 'E' };
 
 /* What process_prepare settled, for process_exec. */
 struct exec_plan {
@@ -37,8 +37,9 @@ void process_reset_signals(void);
 void process_close_fds(int keep_fds, const int *also, int n_also);
 
 int sync_send(int fd, enum sync_msg msg, const char *text);
-/* Receive one message; text (malloc'd) for SYNC_ERROR. 0 on EOF. */
-int sync_recv(int fd, char **text);
+/* Receive one message: its type, 0 on EOF, -1 on error. text (malloc'd)
+ * gets what follows the type; passed_fd an fd sent along (SYNC_PTY). */
+int sync_recv(int fd, char **text, int *passed_fd);
 
 /* Find an executable for args[0] in PATH from env (as execvp would inside
  * the container). Returns a malloc'd path or NULL with *err set. */

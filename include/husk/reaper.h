@@ -12,8 +12,9 @@
 /* Block the forwarded signals (call before the container is spawned, so
  * none is lost) and become a subreaper. Fills the previous mask. */
 int reaper_prepare(sigset_t *old, struct husk_err **err);
-/* Wait for pid; returns its exit code, or 128+N when killed by signal N. */
-int reaper_wait(pid_t pid, int pidfd, struct husk_err **err);
+/* Wait for pid; returns its exit code, or 128+N when killed by signal N.
+ * With a pty master (>= 0) its I/O is relayed to husk's stdio meanwhile. */
+int reaper_wait(pid_t pid, int pidfd, int pty_master, struct husk_err **err);
 /* waitpid status as an exit code (128+N for signal N). */
 int reaper_exit_code(int status);
 

@@ -18,9 +18,8 @@
 int terminal_setup(int sync_fd, const struct oci_process *p, bool console,
 		   struct husk_err **err);
 
-/* Send/receive an fd with SCM_RIGHTS and a short text payload. */
+/* Send an fd with SCM_RIGHTS and a short text payload. */
 int terminal_send_fd(int sock, int fd, const char *name, struct husk_err **err);
-int terminal_recv_fd(int sock, struct husk_err **err);
 
 /* Connect to a --console-socket and hand it the master. */
 int terminal_to_socket(const char *path, int master, struct husk_err **err);

@@ -22,8 +22,10 @@ static int run_foreground(const struct create_opts *o, bool keep, struct husk_er
 		close(c.pidfd);
 		return -1;
 	}
-	code = reaper_wait(c.pid, c.pidfd, err);
+	code = reaper_wait(c.pid, c.pidfd, c.pty_master, err);
 	close(c.pidfd);
+	if (c.pty_master >= 0)
+		close(c.pty_master);
 	if (!keep && container_delete(o->root, o->id, true, &cleanup_err) < 0) {
 		log_error("%s", cleanup_err->msg);
 		husk_err_free(&cleanup_err);
@@ -40,6 +42,8 @@ int cmd_run(const struct husk_globals *g, int argc, char **argv, struct husk_err
 		{ "b,bundle", ARG_STRING, &o.bundle, "DIR", "bundle directory (default: current directory)" },
 		{ "d,detach", ARG_BOOL, &detach, NULL, "start the container and return at once" },
 		{ "pid-file", ARG_STRING, &o.pid_file, "FILE", "write the init's pid to FILE" },
+		{ "console-socket", ARG_STRING, &o.console_socket, "PATH",
+		  "unix socket that receives the pty master (with -d and process.terminal)" },
 		{ "keep", ARG_BOOL, &keep, NULL, "keep the stopped container (do not delete it)" },
 		{ "no-pivot", ARG_BOOL, &o.no_pivot, NULL, "use MS_MOVE and chroot instead of pivot_root" },
 		{ "no-new-keyring", ARG_BOOL, &o.no_new_keyring, NULL, "keep the caller's session keyring" },
@@ -58,6 +62,7 @@ int cmd_run(const struct husk_globals *g, int argc, char **argv, struct husk_err
 		return r;
 	o.id = pos[0];
 	free(pos);
+	o.foreground = !detach;
 	if (!detach)
 		return run_foreground(&o, keep, err);
 	if (container_create(&o, &c, err) < 0)
