@@ -18,6 +18,7 @@ static const struct {
 	{ "create", cmd_create, "create a container from a bundle, ready to start" },
 	{ "start", cmd_start, "run the user process of a created container" },
 	{ "run", cmd_run, "create and start a container" },
+	{ "exec", cmd_exec, "run a process in a running container" },
 	{ "state", cmd_state, "print the state of a container as JSON" },
 	{ "list", cmd_list, "list containers" },
 	{ "kill", cmd_kill, "send a signal to a container's init" },

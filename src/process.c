@@ -104,8 +104,9 @@ char *process_find_executable(const char *name, char *const env[], struct husk_e
 			return full;
 		free(full);
 	}
-	husk_error(err, ENOENT, "exec \"%s\": executable file not found in $PATH", name);
-	(*err)->errnum = ENOENT;
+	husk_error(err, 0, "exec \"%s\": executable file not found in $PATH", name);
+	if (err && *err)
+		(*err)->errnum = ENOENT;
 	return NULL;
 }
 

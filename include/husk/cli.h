@@ -22,6 +22,7 @@ typedef int (*cmd_fn)(const struct husk_globals *g, int argc, char **argv,
 
 int cmd_create(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_start(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
+int cmd_exec(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_run(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_state(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_list(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);

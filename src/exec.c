@@ -1,0 +1,361 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "husk/cgroup.h"
+#include "husk/cleanup.h"
+#include "husk/exec.h"
+#include "husk/fs.h"
+#include "husk/namespaces.h"
+#include "husk/oci.h"
+#include "husk/proc.h"
+#include "husk/process.h"
+#include "husk/reaper.h"
+#include "husk/state.h"
+#include "husk/terminal.h"
+#include "husk/user.h"
+
+struct exec_ctx {
+	const struct exec_opts *o;
+	struct state_dir sd;
+	struct container_state st;
+	struct oci_config *cfg;
+	struct oci_process *p;	/* the process to run: cfg->process, edited */
+	int init_pidfd;
+	uint64_t join_early, join_late;	/* CLONE_NEW* to enter before/after clone */
+	int sync_fd[2], pidfd, pty_master;
+	pid_t pid;
+};
+
+static const char *const ns_files[OCI_NS_COUNT] = {
+	[OCI_NS_PID] = "pid", [OCI_NS_NETWORK] = "net", [OCI_NS_MOUNT] = "mnt",
+	[OCI_NS_IPC] = "ipc", [OCI_NS_UTS] = "uts", [OCI_NS_USER] = "user",
+	[OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
+};
+
+/* The namespaces where the container differs from husk: only those are
+ * entered (entering one's own user namespace is an error). pid and time
+ * apply to children only, so they are entered before the clone. */
+static int plan_namespaces(struct exec_ctx *x, struct husk_err **err)
+{
+	for (int t = 0; t < OCI_NS_COUNT; t++) {
+		char theirs[64], ours[64];
+		struct stat a, b;
+
+		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", x->st.pid, ns_files[t]);
+		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_files[t]);
+		if (stat(theirs, &a) < 0) {
+			if (errno == ENOENT && stat(ours, &b) < 0)
+				continue;	/* the kernel lacks this namespace type */
+			return husk_syserr(err, "exec: inspect %s namespace of pid %d", ns_files[t], x->st.pid);
+		}
+		if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			continue;
+		if (t == OCI_NS_PID || t == OCI_NS_TIME)
+			x->join_early |= ns_flag(t);
+		else
+			x->join_late |= ns_flag(t);
+	}
+	return 0;
+}
+
+static int parse_user(const char *spec, struct oci_user *u, struct husk_err **err)
+{
+	char *end;
+	unsigned long uid = strtoul(spec, &end, 10);
+
+	if (end == spec || (*end && *end != ':'))
+		return husk_error(err, 0, "exec: --user \"%s\": want UID[:GID]", spec);
+	u->uid = uid;
+	if (*end == ':') {
+		const char *g = end + 1;
+
+		u->gid = strtoul(g, &end, 10);
+		if (end == g || *end)
+			return husk_error(err, 0, "exec: --user \"%s\": want UID[:GID]", spec);
+	}
+	return 0;
+}
+
+static int strv_set(struct oci_strv *v, char **items, int n, struct husk_err **err)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->v[i]);
+	free(v->v);
+	v->v = calloc(n + 1, sizeof(char *));
+	v->n = 0;
+	if (!v->v)
+		return husk_error(err, ENOMEM, "exec");
+	for (int i = 0; i < n; i++) {
+		v->v[i] = strdup(items[i]);
+		if (!v->v[i])
+			return husk_error(err, ENOMEM, "exec");
+		v->n++;
+	}
+	return 0;
+}
+
+static int strv_add(struct oci_strv *v, const char *item, struct husk_err **err)
+{
+	char **grown = realloc(v->v, (v->n + 2) * sizeof(char *));
+
+	if (!grown)
+		return husk_error(err, ENOMEM, "exec");
+	v->v = grown;
+	v->v[v->n] = strdup(item);
+	if (!v->v[v->n])
+		return husk_error(err, ENOMEM, "exec");
+	v->v[++v->n] = NULL;
+	return 0;
+}
+
+/* -e KEY=VALUE replaces KEY from the config or adds it. */
+static int env_set(struct oci_strv *env, const char *kv, struct husk_err **err)
+{
+	size_t klen = strcspn(kv, "=");
+
+	if (!kv[klen])
+		return husk_error(err, 0, "exec: --env \"%s\": want KEY=VALUE", kv);
+	for (size_t i = 0; i < env->n; i++) {
+		if (!strncmp(env->v[i], kv, klen) && env->v[i][klen] == '=') {
+			char *dup = strdup(kv);
+
+			if (!dup)
+				return husk_error(err, ENOMEM, "exec");
+			free(env->v[i]);
+			env->v[i] = dup;
+			return 0;
+		}
+	}
+	return strv_add(env, kv, err);
+}
+
+/* --cap adds to the bounding, effective and permitted sets; never to the
+ * inheritable one (CVE-2022-29162). */
+static int add_caps(struct oci_process *p, const struct arg_list *caps, struct husk_err **err)
+{
+	if (!caps->n)
+		return 0;
+	if (!p->capabilities && !(p->capabilities = calloc(1, sizeof(*p->capabilities))))
+		return husk_error(err, ENOMEM, "exec");
+	for (int i = 0; i < caps->n; i++) {
+		if (strv_add(&p->capabilities->bounding, caps->v[i], err) < 0 ||
+		    strv_add(&p->capabilities->effective, caps->v[i], err) < 0 ||
+		    strv_add(&p->capabilities->permitted, caps->v[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int add_gids(struct oci_user *u, const struct arg_list *gids, struct husk_err **err)
+{
+	uint32_t *grown;
+
+	if (!gids->n)
+		return 0;
+	grown = realloc(u->additional_gids, (u->n_additional_gids + gids->n) * sizeof(uint32_t));
+	if (!grown)
+		return husk_error(err, ENOMEM, "exec");
+	u->additional_gids = grown;
+	for (int i = 0; i < gids->n; i++) {
+		char *end;
+		unsigned long g = strtoul(gids->v[i], &end, 10);
+
+		if (end == gids->v[i] || *end)
+			return husk_error(err, 0, "exec: --additional-gids \"%s\": not a number", gids->v[i]);
+		u->additional_gids[u->n_additional_gids++] = g;
+	}
+	return 0;
+}
+
+/* The config's process, edited by the flags. */
+static int build_process(struct exec_ctx *x, struct husk_err **err)
+{
+	const struct exec_opts *o = x->o;
+	struct oci_process *p = x->cfg->process;
+
+	if (!p)
+		return husk_error(err, 0, "exec: the container's config has no process");
+	x->p = p;
+	if (o->n_args && strv_set(&p->args, o->args, o->n_args, err) < 0)
+		return -1;
+	if (!p->args.n)
+		return husk_error(err, 0, "exec: no command given");
+	for (int i = 0; i < o->env.n; i++)
+		if (env_set(&p->env, o->env.v[i], err) < 0)
+			return -1;
+	if (o->cwd) {
+		free(p->cwd);
+		p->cwd = strdup(o->cwd);
+	}
+	if (o->user) {
+		free(p->user.additional_gids);
+		p->user = (struct oci_user){ 0 };
+		if (parse_user(o->user, &p->user, err) < 0)
+			return -1;
+	}
+	if (add_gids(&p->user, &o->additional_gids, err) < 0 || add_caps(p, &o->caps, err) < 0)
+		return -1;
+	p->terminal = o->tty;
+	p->has_console_size = false;
+	p->no_new_privileges |= o->no_new_privs;
+	p->oom_score_adj.set = false;	/* the container's setting stays the init's */
+	if (o->apparmor || p->apparmor_profile)
+		return husk_error(err, 0, "exec: %s: AppArmor is not enabled on this host",
+				  o->apparmor ? "--apparmor" : "process.apparmorProfile");
+	if (p->terminal && o->detach && !o->console_socket)
+		return husk_error(err, 0, "exec: -t with -d needs --console-socket to receive the pty");
+	if (!p->terminal && o->console_socket)
+		return husk_error(err, 0, "exec: --console-socket needs -t");
+	return 0;
+}
+
+static int load(struct exec_ctx *x, struct husk_err **err)
+{
+	const char *status;
+	char path[4096];
+
+	if (state_open(x->o->root, x->o->id, false, &x->sd, err) < 0 ||
+	    state_read(&x->sd, &x->st, err) < 0)
+		return -1;
+	status = state_status(&x->sd, &x->st);
+	if (!strcmp(status, "stopped") || !strcmp(status, "creating"))
+		return husk_error(err, 0, "exec: container \"%s\" is %s", x->o->id, status);
+	if (!strcmp(status, "paused") && !x->o->ignore_paused)
+		return husk_error(err, 0, "exec: container \"%s\" is paused (use --ignore-paused)", x->o->id);
+	x->init_pidfd = proc_pidfd(x->st.pid, x->st.pid_start);
+	if (x->init_pidfd < 0)
+		return husk_error(err, 0, "exec: container \"%s\" is not running", x->o->id);
+	snprintf(path, sizeof(path), "%s/" STATE_CONFIG, x->sd.path);
+	x->cfg = oci_config_load(path, err);
+	if (!x->cfg)
+		return husk_err_wrap(err, "exec: config snapshot of \"%s\"", x->o->id);
+	return build_process(x, err) < 0 ? -1 : plan_namespaces(x, err);
+}
+
+__attribute__((noreturn)) static void child(struct exec_ctx *x)
+{
+	struct husk_err *err = NULL;
+	struct exec_plan plan = { 0 };
+	int fd = x->sync_fd[1];
+
+	process_reset_signals();
+	if (sync_recv(fd, NULL, NULL) != SYNC_GO)
+		_exit(1);
+	if (x->join_late && setns(x->init_pidfd, (int)x->join_late) < 0)
+		husk_syserr(&err, "exec: join the namespaces of the container");
+	if (!err && x->p->terminal && setsid() < 0)
+		husk_syserr(&err, "exec: setsid");
+	if (!err && x->p->terminal)
+		terminal_setup(fd, x->p, false, &err);
+	if (!err)
+		process_prepare(x->p, &plan, &err);
+	if (err)
+		process_fail(fd, err);
+	process_close_fds(x->o->preserve_fds, &fd, 1);
+	if (sync_send(fd, SYNC_READY, NULL) < 0)
+		_exit(1);
+	process_exec(&plan);
+}
+
+static int spawn(struct exec_ctx *x, struct husk_err **err)
+{
+	struct cgroup_layout l;
+	cleanup_free char *text = NULL;
+	bool owned;
+	int msg, ret;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync_fd) < 0)
+		return husk_syserr(err, "exec: create sync socket");
+	if (x->join_early && setns(x->init_pidfd, (int)x->join_early) < 0)
+		return husk_syserr(err, "exec: join the pid namespace of the container");
+	x->pid = ns_clone(0, &x->pidfd, err);
+	if (x->pid < 0)
+		return -1;
+	if (x->pid == 0)
+		child(x);
+	close(x->sync_fd[1]);
+	x->sync_fd[1] = -1;
+	if (cgroup_layout_detect(&l, err) < 0)
+		return -1;
+	ret = cgroup_enter(&l, x->st.cgroup_path, x->pid, &owned, err);
+	cgroup_layout_free(&l);
+	if (ret < 0 || sync_send(x->sync_fd[0], SYNC_GO, NULL) < 0)
+		return ret < 0 ? -1 : husk_syserr(err, "exec: start the process");
+	while ((msg = sync_recv(x->sync_fd[0], &text, &x->pty_master)) == SYNC_PTY) {
+		free(text);
+		text = NULL;
+	}
+	if (msg == SYNC_READY)
+		return 0;
+	if (msg == SYNC_ERROR)
+		return husk_error(err, 0, "%s", text ? text : "exec failed");
+	return husk_error(err, 0, "exec: the process exited during set-up");
+}
+
+static void exec_ctx_free(struct exec_ctx *x)
+{
+	for (int i = 0; i < 2; i++)
+		if (x->sync_fd[i] >= 0)
+			close(x->sync_fd[i]);
+	if (x->init_pidfd >= 0)
+		close(x->init_pidfd);
+	if (x->pidfd >= 0)
+		close(x->pidfd);
+	if (x->pty_master >= 0)
+		close(x->pty_master);
+	oci_config_free(x->cfg);
+	state_free(&x->st);
+	if (x->sd.fd >= 0)
+		state_close(&x->sd);
+}
+
+static int write_pid(const char *path, pid_t pid, struct husk_err **err)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%d", pid);
+	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write(fd, buf, len) != len)
+		return husk_syserr(err, "exec: --pid-file \"%s\"", path);
+	return 0;
+}
+
+int container_exec(const struct exec_opts *o, struct husk_err **err)
+{
+	struct exec_ctx x = { .o = o, .sd = { .fd = -1 }, .init_pidfd = -1,
+			      .sync_fd = { -1, -1 }, .pidfd = -1, .pty_master = -1 };
+	sigset_t old;
+	int ret = -1;
+
+	if (load(&x, err) < 0)
+		goto out;
+	if (!o->detach && reaper_prepare(&old, err) < 0)
+		goto out;
+	if (spawn(&x, err) < 0) {
+		if (x.pid > 0) {
+			syscall(SYS_pidfd_send_signal, x.pidfd, SIGKILL, NULL, 0);
+			waitpid(x.pid, NULL, 0);
+		}
+		goto out;
+	}
+	if (o->pid_file && write_pid(o->pid_file, x.pid, err) < 0)
+		goto out;
+	if (o->detach) {
+		ret = o->console_socket ? terminal_to_socket(o->console_socket, x.pty_master, err) : 0;
+		goto out;
+	}
+	ret = reaper_wait(x.pid, x.pidfd, x.pty_master, err);
+out:
+	exec_ctx_free(&x);
+	return ret;
+}
