@@ -28,6 +28,16 @@ char *oci_state_json(const struct oci_state *st, struct husk_err **err)
 	if (st->pid)
 		jg_key_int(&g, "pid", st->pid);
 	jg_key_str(&g, "bundle", st->bundle);
+	if (st->rootfs)
+		jg_key_str(&g, "rootfs", st->rootfs);
+	if (st->created)
+		jg_key_str(&g, "created", st->created);
+	if (st->has_exit) {
+		jg_key_int(&g, "exitCode", st->exit_code);
+		jg_key_int(&g, "exitSignal", st->exit_signal);
+		if (st->exited_at)
+			jg_key_str(&g, "exitedAt", st->exited_at);
+	}
 	if (ann && ann->n) {
 		jg_str(&g, "annotations");
 		jg_map(&g, true);

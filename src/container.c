@@ -15,6 +15,7 @@
 #include "husk/cgroup.h"
 #include "husk/cleanup.h"
 #include "husk/container.h"
+#include "husk/events.h"
 #include "husk/fs.h"
 #include "husk/log.h"
 #include "husk/namespaces.h"
@@ -42,18 +43,6 @@ struct create_ctx {
 	int keep_fds;		/* fds beyond 0-2 that the container gets */
 	pid_t pid;
 };
-
-static void now_rfc3339(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	size_t n;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
-}
 
 /* Socket activation (sd_listen_fds): fds 3.. named by LISTEN_FDS pass on
  * to the container, whose init is pid 1 there. */
@@ -149,7 +138,7 @@ static int make_state(struct create_ctx *c, struct husk_err **err)
 {
 	char created[64];
 
-	now_rfc3339(created, sizeof(created));
+	state_now(created, sizeof(created));
 	c->st = (struct container_state){
 		.id = (char *)c->o->id, .bundle = c->bundle, .rootfs = c->rootfs,
 		.created = created, .cgroup_path = c->cgroup_path,
@@ -157,6 +146,10 @@ static int make_state(struct create_ctx *c, struct husk_err **err)
 		.annotations = c->cfg->annotations,
 	};
 	proc_stat(getpid(), &c->st.creator_start, NULL);
+	if (c->o->monitored) {
+		c->st.monitor = c->st.creator;
+		c->st.monitor_start = c->st.creator_start;
+	}
 	if (state_create(c->o->root, c->o->id, &c->st, &c->sd, err) < 0)
 		return -1;
 	c->state_made = true;
@@ -299,6 +292,7 @@ int container_create(const struct create_opts *o, struct created *out, struct hu
 		goto undo;
 	if (o->pid_file && write_pid_file(o->pid_file, c.pid, err) < 0)
 		goto undo;
+	events_append(c.sd.fd, o->id, "created", NULL);
 	out->pid = c.pid;
 	out->pidfd = steal_fd(c.pidfd);
 	out->pty_master = o->foreground ? steal_fd(c.pty_master) : -1;
@@ -350,6 +344,7 @@ int container_start(const char *root, const char *id, struct husk_err **err)
 		husk_syserr(err, "start container \"%s\": remove exec fifo", id);
 		goto out;
 	}
+	events_append(sd.fd, id, "started", NULL);
 	ret = 0;
 out:
 	state_free(&st);
@@ -438,6 +433,7 @@ int container_delete(const char *root, const char *id, bool force, struct husk_e
 	if (st.cgroup_owned && st.cgroup_path &&
 	    (cgroup_layout_detect(&l, err) < 0 || cgroup_remove(&l, st.cgroup_path, err) < 0))
 		goto out;
+	events_append(sd.fd, id, "deleted", NULL);
 	ret = state_remove(&sd, err);
 out:
 	cgroup_layout_free(&l);
@@ -451,6 +447,7 @@ char *container_state_json(const char *root, const char *id, struct husk_err **e
 	struct state_dir sd;
 	struct container_state st;
 	struct oci_state out;
+	struct exit_info ei;
 	const char *status;
 	char *json;
 
@@ -464,9 +461,52 @@ char *container_state_json(const char *root, const char *id, struct husk_err **e
 	out = (struct oci_state){
 		.oci_version = "1.2.0", .id = st.id, .status = status, .bundle = st.bundle,
 		.pid = strcmp(status, "stopped") ? st.pid : 0, .annotations = &st.annotations,
+		.rootfs = st.rootfs, .created = st.created,
 	};
+	if (!strcmp(status, "stopped") && state_read_exit(&sd, &ei)) {
+		out.has_exit = true;
+		out.exit_code = ei.code;
+		out.exit_signal = ei.signal;
+		out.exited_at = ei.exited_at;
+	}
 	json = oci_state_json(&out, err);
 	state_free(&st);
 	state_close(&sd);
 	return json;
+}
+
+/* The monitor writes exit.json right after the init is reaped: give it a
+ * moment once the init is gone. */
+static bool wait_exit_record(const struct state_dir *sd, struct exit_info *ei)
+{
+	for (int i = 0; i < 500; i++) {
+		if (state_read_exit(sd, ei))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+int container_wait(const char *root, const char *id, struct husk_err **err)
+{
+	struct state_dir sd;
+	struct container_state st;
+	struct exit_info ei;
+	int ret = CONTAINER_EXIT_UNKNOWN;
+	cleanup_close int pidfd = -1;
+
+	if (state_open(root, id, false, &sd, err) < 0)
+		return -1;
+	if (state_read(&sd, &st, err) < 0) {
+		state_close(&sd);
+		return -1;
+	}
+	pidfd = proc_pidfd(st.pid, st.pid_start);
+	if (pidfd >= 0)
+		proc_wait_gone(pidfd, st.pid, -1);
+	if (st.monitor && wait_exit_record(&sd, &ei))
+		ret = ei.code;
+	state_free(&st);
+	state_close(&sd);
+	return ret;
 }

@@ -24,6 +24,8 @@ static const struct {
 	{ "kill", cmd_kill, "send a signal to a container's init" },
 	{ "delete", cmd_delete, "delete a container and everything it holds" },
 	{ "spec", cmd_spec, "write a default config.json" },
+	{ "wait", cmd_wait, "wait for a container to stop and exit with its code" },
+	{ "events", cmd_events, "stream a container's lifecycle events" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

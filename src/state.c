@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
@@ -193,6 +195,8 @@ int state_write(const struct state_dir *sd, const struct container_state *st,
 	gen_int(g, "pid_start", (long long)st->pid_start);
 	gen_int(g, "creator", st->creator);
 	gen_int(g, "creator_start", (long long)st->creator_start);
+	gen_int(g, "monitor", st->monitor);
+	gen_int(g, "monitor_start", (long long)st->monitor_start);
 	gen_int(g, "owner", st->owner);
 	yajl_gen_string(g, (const unsigned char *)"annotations", 11);
 	yajl_gen_map_open(g);
@@ -274,6 +278,8 @@ int state_read(const struct state_dir *sd, struct container_state *st, struct hu
 	st->pid_start = get_int(root, "pid_start");
 	st->creator = get_int(root, "creator");
 	st->creator_start = get_int(root, "creator_start");
+	st->monitor = get_int(root, "monitor");
+	st->monitor_start = get_int(root, "monitor_start");
 	st->owner = get_int(root, "owner");
 	get_annotations(root, &st->annotations);
 	yajl_tree_free(root);
@@ -343,4 +349,51 @@ const char *state_status(const struct state_dir *sd, const struct container_stat
 	if (st->cgroup_path && cgroup_is_frozen(st->cgroup_path))
 		return "paused";
 	return "running";
+}
+
+void state_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+int state_write_exit(const struct state_dir *sd, int wait_status, struct husk_err **err)
+{
+	char buf[256], now[64];
+	int sig = WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0;
+	int code = sig ? 128 + sig : WEXITSTATUS(wait_status);
+	int len;
+
+	state_now(now, sizeof(now));
+	len = snprintf(buf, sizeof(buf), "{\"exitCode\":%d,\"signal\":%d,\"exitedAt\":\"%s\"}",
+		       code, sig, now);
+	return fs_write_atomic(sd->fd, STATE_EXIT, buf, len, 0600, err);
+}
+
+bool state_read_exit(const struct state_dir *sd, struct exit_info *ei)
+{
+	cleanup_free char *buf = fs_read_fileat(sd->fd, STATE_EXIT, NULL, NULL);
+	const char *code_path[] = { "exitCode", NULL }, *sig_path[] = { "signal", NULL };
+	const char *at_path[] = { "exitedAt", NULL };
+	yajl_val root, code, sig;
+	const char *at;
+
+	if (!buf || !(root = yajl_tree_parse(buf, NULL, 0)))
+		return false;
+	code = yajl_tree_get(root, code_path, yajl_t_number);
+	sig = yajl_tree_get(root, sig_path, yajl_t_number);
+	at = YAJL_GET_STRING(yajl_tree_get(root, at_path, yajl_t_string));
+	if (code)
+		*ei = (struct exit_info){ .code = YAJL_GET_INTEGER(code),
+					  .signal = sig ? YAJL_GET_INTEGER(sig) : 0 };
+	if (code && at)
+		snprintf(ei->exited_at, sizeof(ei->exited_at), "%s", at);
+	yajl_tree_free(root);
+	return code != NULL;
 }

@@ -28,6 +28,8 @@ int cmd_state(const struct husk_globals *g, int argc, char **argv, struct husk_e
 int cmd_list(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_kill(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_delete(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
+int cmd_wait(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
+int cmd_events(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_spec(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 
 #endif

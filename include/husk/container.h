@@ -15,6 +15,7 @@ struct create_opts {
 	const char *pid_file;
 	const char *console_socket;	/* where the pty master goes */
 	bool foreground;	/* run without -d: husk keeps the pty master */
+	bool monitored;		/* create runs in the monitor process */
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;	/* plus LISTEN_FDS from the environment */
@@ -31,6 +32,10 @@ int container_create(const struct create_opts *o, struct created *out, struct hu
 int container_start(const char *root, const char *id, struct husk_err **err);
 int container_kill(const char *root, const char *id, int sig, bool all, struct husk_err **err);
 int container_delete(const char *root, const char *id, bool force, struct husk_err **err);
+/* Block until the container stops; its exit code, CONTAINER_EXIT_UNKNOWN
+ * when it had no monitor to record it, or -1 with *err. */
+#define CONTAINER_EXIT_UNKNOWN 1000
+int container_wait(const char *root, const char *id, struct husk_err **err);
 /* runtime-spec state JSON of a container (malloc'd). */
 char *container_state_json(const char *root, const char *id, struct husk_err **err);
 

@@ -247,6 +247,12 @@ struct oci_state {
 	const char *oci_version, *id, *status, *bundle;
 	int pid;	/* 0: omitted */
 	const struct oci_map *annotations;
+	/* runc's extensions, omitted when NULL */
+	const char *rootfs, *created;
+	/* husk's: how a monitored container ended */
+	bool has_exit;
+	int exit_code, exit_signal;
+	const char *exited_at;
 };
 /* JSON text of a state (malloc'd, NUL-terminated). */
 char *oci_state_json(const struct oci_state *st, struct husk_err **err);

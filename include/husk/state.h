@@ -16,6 +16,7 @@
 #define STATE_FILE "state.json"
 #define STATE_CONFIG "config.json"
 #define STATE_FIFO "exec.fifo"
+#define STATE_EXIT "exit.json"
 
 struct container_state {
 	char *id;
@@ -29,6 +30,8 @@ struct container_state {
 	uint64_t pid_start;	/* its start time, to spot a recycled pid */
 	pid_t creator;		/* the husk create process */
 	uint64_t creator_start;
+	pid_t monitor;		/* the --monitor process, 0 when none */
+	uint64_t monitor_start;
 	uid_t owner;
 	struct oci_map annotations;
 };
@@ -57,6 +60,19 @@ void state_free(struct container_state *st);
 int state_remove(struct state_dir *sd, struct husk_err **err);
 /* Ids under root, sorted. */
 int state_list(const char *root, char ***ids, size_t *n, struct husk_err **err);
+
+/* How the init ended, as its monitor recorded it. */
+struct exit_info {
+	int code;	/* exit code, 128+N for signal N */
+	int signal;	/* 0 unless killed by a signal */
+	char exited_at[64];	/* RFC 3339, UTC */
+};
+
+int state_write_exit(const struct state_dir *sd, int wait_status, struct husk_err **err);
+/* False when no exit was recorded. */
+bool state_read_exit(const struct state_dir *sd, struct exit_info *ei);
+/* The current time in RFC 3339 with nanoseconds, UTC. */
+void state_now(char *buf, size_t size);
 
 /* creating, created, running, paused or stopped, derived from the facts. */
 const char *state_status(const struct state_dir *sd, const struct container_state *st);

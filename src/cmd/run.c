@@ -6,6 +6,7 @@
 #include "husk/cli.h"
 #include "husk/container.h"
 #include "husk/log.h"
+#include "husk/monitor.h"
 #include "husk/reaper.h"
 
 static int run_foreground(const struct create_opts *o, bool keep, struct husk_err **err)
@@ -37,7 +38,7 @@ static int run_foreground(const struct create_opts *o, bool keep, struct husk_er
 int cmd_run(const struct husk_globals *g, int argc, char **argv, struct husk_err **err)
 {
 	struct create_opts o = { .root = g->root };
-	bool detach = false, keep = false;
+	bool detach = false, keep = false, monitor = false;
 	const struct arg_opt opts[] = {
 		{ "b,bundle", ARG_STRING, &o.bundle, "DIR", "bundle directory (default: current directory)" },
 		{ "d,detach", ARG_BOOL, &detach, NULL, "start the container and return at once" },
@@ -45,6 +46,7 @@ int cmd_run(const struct husk_globals *g, int argc, char **argv, struct husk_err
 		{ "console-socket", ARG_STRING, &o.console_socket, "PATH",
 		  "unix socket that receives the pty master (with -d and process.terminal)" },
 		{ "keep", ARG_BOOL, &keep, NULL, "keep the stopped container (do not delete it)" },
+		{ "monitor", ARG_BOOL, &monitor, NULL, "keep a monitor process that records the exit" },
 		{ "no-pivot", ARG_BOOL, &o.no_pivot, NULL, "use MS_MOVE and chroot instead of pivot_root" },
 		{ "no-new-keyring", ARG_BOOL, &o.no_new_keyring, NULL, "keep the caller's session keyring" },
 		{ "preserve-fds", ARG_INT, &o.preserve_fds, "N", "pass N extra fds (from 3) to the container" },
@@ -63,11 +65,16 @@ int cmd_run(const struct husk_globals *g, int argc, char **argv, struct husk_err
 	o.id = pos[0];
 	free(pos);
 	o.foreground = !detach;
+	if (!detach && monitor)
+		return husk_error(err, 0, "run: --monitor needs -d (in the foreground husk itself waits)");
 	if (!detach)
 		return run_foreground(&o, keep, err);
-	if (container_create(&o, &c, err) < 0)
+	if (monitor && monitor_create(&o, err) < 0)
 		return -1;
-	close(c.pidfd);
+	if (!monitor && container_create(&o, &c, err) < 0)
+		return -1;
+	if (!monitor)
+		close(c.pidfd);
 	if (container_start(o.root, o.id, err) < 0) {
 		container_delete(o.root, o.id, true, NULL);
 		return -1;
