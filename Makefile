@@ -13,7 +13,11 @@ CC ?= gcc
 BUILD := build
 
 CFLAGS ?= -O2 -g
-WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
+WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+# gcc's guesses about snprintf truncation misfire on bounded path buffers
+ifeq ($(findstring clang,$(shell $(CC) --version 2>/dev/null)),)
+WARN += -Wno-format-truncation
+endif
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DHUSK_VERSION='"$(VERSION)"' -DHUSK_COMMIT='"$(COMMIT)"'
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
 
