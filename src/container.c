@@ -15,6 +15,7 @@
 #include "husk/cgroup.h"
 #include "husk/cleanup.h"
 #include "husk/container.h"
+#include "husk/crashpoint.h"
 #include "husk/events.h"
 #include "husk/fs.h"
 #include "husk/log.h"
@@ -153,6 +154,7 @@ static int make_state(struct create_ctx *c, struct husk_err **err)
 	if (state_create(c->o->root, c->o->id, &c->st, &c->sd, err) < 0)
 		return -1;
 	c->state_made = true;
+	crashpoint("state-created");
 	c->st.created = strdup(created);
 	if (fs_write_atomic(c->sd.fd, STATE_CONFIG, c->config_text, c->config_len, 0600, err) < 0)
 		return husk_err_wrap(err, "snapshot config");
@@ -192,29 +194,45 @@ static int spawn_init(struct create_ctx *c, struct husk_err **err)
 	return 0;
 }
 
+/* Whether the cgroup is there already (made by a manager, say): then it
+ * is not husk's to remove. */
+static bool cgroup_exists(const struct cgroup_layout *l, const char *path)
+{
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s%s", l->h[0].mount, path);
+	return access(dir, F_OK) == 0;
+}
+
 /* The parent's share of the set-up, then wait for the init to be ready. */
 static int finish_init(struct create_ctx *c, struct husk_err **err)
 {
 	cleanup_free char *text = NULL;
 	int msg;
 
+	/* recorded before anything is made, so a husk killed from here on
+	 * leaves a state that delete --force can clean up */
+	c->st.pid = c->pid;
+	proc_stat(c->pid, &c->st.pid_start, NULL);
+	c->st.cgroup_owned = !cgroup_exists(&c->cgroups, c->cgroup_path);
+	if (state_write(&c->sd, &c->st, err) < 0)
+		return -1;
+	crashpoint("after-clone");
 	if (c->ns.new_userns && ns_write_id_maps(c->cfg, c->pid, err) < 0)
 		return -1;
 	if (cgroup_enter(&c->cgroups, c->cgroup_path, c->pid, &c->cgroup_made, err) < 0)
 		return -1;
-	c->st.pid = c->pid;
-	c->st.cgroup_owned = c->cgroup_made;
-	proc_stat(c->pid, &c->st.pid_start, NULL);
-	if (state_write(&c->sd, &c->st, err) < 0)
-		return -1;
+	crashpoint("after-cgroup");
 	if (sync_send(c->sync_fd[0], SYNC_GO, NULL) < 0)
 		return husk_syserr(err, "start the container init");
 	while ((msg = sync_recv(c->sync_fd[0], &text, &c->pty_master)) == SYNC_PTY) {
 		free(text);
 		text = NULL;
 	}
-	if (msg == SYNC_READY)
+	if (msg == SYNC_READY) {
+		crashpoint("before-ready");
 		return 0;
+	}
 	if (msg == SYNC_ERROR)
 		return husk_error(err, 0, "%s", text ? text : "container init failed");
 	return husk_error(err, 0, "container init exited during set-up");

@@ -1,0 +1,11 @@
+/* Test-only fault injection: with HUSK_CRASH_AT=STEP in the environment,
+ * husk kills itself with SIGKILL when it reaches STEP, as a kill -9 from
+ * outside would at that moment. The crash-recovery tests use it to prove
+ * that `delete --force` removes every trace of a half-made container.
+ * Steps: state-created, after-clone, after-cgroup, before-ready. */
+#ifndef HUSK_CRASHPOINT_H
+#define HUSK_CRASHPOINT_H
+
+void crashpoint(const char *step);
+
+#endif
