@@ -151,8 +151,10 @@ static int make_state(struct create_ctx *c, struct husk_err **err)
 		c->st.monitor = c->st.creator;
 		c->st.monitor_start = c->st.creator_start;
 	}
-	if (state_create(c->o->root, c->o->id, &c->st, &c->sd, err) < 0)
+	if (state_create(c->o->root, c->o->id, &c->st, &c->sd, err) < 0) {
+		c->st.created = NULL;	/* the stack buffer: free_create must not free it */
 		return -1;
+	}
 	c->state_made = true;
 	crashpoint("state-created");
 	c->st.created = strdup(created);
