@@ -8,7 +8,7 @@
 # To add a subcommand: add it to _husk_commands and give it a case in
 # _husk_command_spec (its flags, and what its positional arguments are).
 
-_husk_commands="create start run state list kill delete spec"
+_husk_commands="create start run exec state list kill delete spec wait events"
 
 # Global flags that take a value, and those that don't.
 _husk_global_value_flags="--root --log --log-format --criu --rootless"
@@ -19,18 +19,26 @@ _husk_global_flags="--debug --systemd-cgroup -v --version -h --help"
 #   flags        flags that don't
 #   args         what each positional argument is, in order; the last one
 #                repeats: new-id (a name of your choice), id (an existing
-#                container), signal, none
+#                container), signal, command (the rest of the line is the
+#                command to run: no more husk flags), none
 _husk_command_spec()
 {
 	value_flags= flags= args=none
 	case $1 in
-	create)	value_flags="-b --bundle --pid-file --preserve-fds"
-		flags="--no-pivot --no-new-keyring"
+	create)	value_flags="-b --bundle --pid-file --console-socket --preserve-fds"
+		flags="--monitor --no-pivot --no-new-keyring"
 		args="new-id none" ;;
-	run)	value_flags="-b --bundle --pid-file --preserve-fds"
-		flags="-d --detach --keep --no-pivot --no-new-keyring"
+	run)	value_flags="-b --bundle --pid-file --console-socket --preserve-fds"
+		flags="-d --detach --keep --monitor --no-pivot --no-new-keyring"
 		args="new-id none" ;;
-	start|state)
+	exec)	value_flags="--console-socket --pid-file --cwd -e --env -u --user
+			--additional-gids -c --cap --apparmor --process-label
+			-p --process --preserve-fds"
+		flags="-d --detach -t --tty --no-new-privs --ignore-paused"
+		args="id command" ;;
+	start|state|wait)
+		args="id none" ;;
+	events)	flags="--no-follow"
 		args="id none" ;;
 	kill)	flags="-a --all"
 		args="id signal none" ;;
@@ -44,6 +52,15 @@ _husk_command_spec()
 	esac
 	flags="$flags -h --help"
 }
+
+_husk_caps="CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPEND CAP_BPF
+CAP_CHECKPOINT_RESTORE CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER
+CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_LEASE CAP_LINUX_IMMUTABLE
+CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_MKNOD CAP_NET_ADMIN CAP_NET_BIND_SERVICE
+CAP_NET_BROADCAST CAP_NET_RAW CAP_PERFMON CAP_SETFCAP CAP_SETGID CAP_SETPCAP
+CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_CHROOT CAP_SYS_MODULE
+CAP_SYS_NICE CAP_SYS_PACCT CAP_SYS_PTRACE CAP_SYS_RAWIO CAP_SYS_RESOURCE
+CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_WAKE_ALARM"
 
 _husk_signals="HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM
 STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS"
@@ -65,7 +82,7 @@ _husk_value()
 	:--root|*:-b|*:--bundle)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$val")) ;;
-	:--log|*:--pid-file)
+	:--log|*:--pid-file|*:--console-socket|exec:-p|exec:--process)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$val")) ;;
 	:--log-format)
@@ -77,6 +94,8 @@ _husk_value()
 		COMPREPLY=($(compgen -c -- "$val")) ;;
 	list:-f|list:--format)
 		COMPREPLY=($(compgen -W "table json" -- "$val")) ;;
+	exec:-c|exec:--cap)
+		COMPREPLY=($(compgen -W "$_husk_caps" -- "$val")) ;;
 	*)	COMPREPLY=() ;;	# a number, or nothing husk can guess
 	esac
 }
@@ -109,13 +128,14 @@ _husk()
 
 	COMPREPLY=()
 	# With '=' in COMP_WORDBREAKS (the default), "--root=DIR" arrives as
-	# "--root" "=" "DIR": glue such words back together.
+	# "--root" "=" "DIR" (and "-e K=V" as "-e" "K" "=" "V"): glue such
+	# words back together.
 	for ((i = 0; i <= COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		if ((glue)); then
 			ws[-1]+=$w glue=0
 			((i == COMP_CWORD)) && split=1
-		elif [[ $w == = && ${#ws[@]} -gt 1 && ${ws[-1]} == -?* && ${ws[-1]} != *=* ]]; then
+		elif [[ $w == = && ${#ws[@]} -gt 1 ]]; then
 			ws[-1]+== glue=1
 			((i == COMP_CWORD)) && split=1
 		else
@@ -147,6 +167,9 @@ _husk()
 			_husk_command_spec "$cmd" || return 0
 		else
 			((npos++))
+			# exec: what follows the id is the container's command
+			kinds=($args)
+			[[ ${kinds[npos]:-${kinds[-1]}} == command ]] && dashdash=1
 		fi
 	done
 	cur=${ws[n-1]}

@@ -7,7 +7,7 @@
 # To add a subcommand: add it to __husk_commands and give it its flags and
 # arguments below, in a block of its own.
 
-set -l __husk_commands create start run state list kill delete spec
+set -l __husk_commands create start run exec state list kill delete spec wait events
 
 # Global flags that take a value (their value is not the subcommand).
 function __husk_global_takes_value
@@ -49,7 +49,9 @@ end
 function __husk_command_takes_value
     switch $argv[1]
         case create run
-            string match -qr -- '^(-b|--?bundle|--?pid-file|--?preserve-fds)$' $argv[2]
+            string match -qr -- '^(-b|--?bundle|--?pid-file|--?console-socket|--?preserve-fds)$' $argv[2]
+        case exec
+            string match -qr -- '^(-[eucp]|--?(console-socket|pid-file|cwd|env|user|additional-gids|cap|apparmor|process-label|process|preserve-fds))$' $argv[2]
         case list
             string match -qr -- '^(-f|--?format)$' $argv[2]
         case spec
@@ -81,6 +83,9 @@ function __husk_npos
             end
         else if test $dashdash = 0; and test "$w" = --
             set dashdash 1
+        else if test $dashdash = 0; and test $cmd = exec; and test $n -ge 1
+            # exec: what follows the id is the container's command
+            set n (math $n + 1)
         else if test $dashdash = 0; and string match -q -- '-*' $w
             if not string match -q -- '*=*' $w; and __husk_command_takes_value $cmd $w
                 set skip 1
@@ -138,6 +143,13 @@ end
 set -l __husk_signals HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM \
     STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS
 set -l __husk_sig_signals SIG$__husk_signals
+set -l __husk_caps CAP_AUDIT_CONTROL CAP_AUDIT_READ CAP_AUDIT_WRITE CAP_BLOCK_SUSPEND CAP_BPF \
+    CAP_CHECKPOINT_RESTORE CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID \
+    CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_LEASE CAP_LINUX_IMMUTABLE CAP_MAC_ADMIN \
+    CAP_MAC_OVERRIDE CAP_MKNOD CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_RAW \
+    CAP_PERFMON CAP_SETFCAP CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN \
+    CAP_SYS_BOOT CAP_SYS_CHROOT CAP_SYS_MODULE CAP_SYS_NICE CAP_SYS_PACCT CAP_SYS_PTRACE \
+    CAP_SYS_RAWIO CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_WAKE_ALARM
 
 complete -c husk -f
 
@@ -156,26 +168,56 @@ complete -c husk -n __husk_needs_command -s h -l help -d 'Print the help'
 complete -c husk -n __husk_needs_command -a create -d 'Create a container from a bundle, ready to start'
 complete -c husk -n __husk_needs_command -a start -d 'Run the user process of a created container'
 complete -c husk -n __husk_needs_command -a run -d 'Create and start a container'
+complete -c husk -n __husk_needs_command -a exec -d 'Run a process in a running container'
 complete -c husk -n __husk_needs_command -a state -d 'Print the state of a container as JSON'
 complete -c husk -n __husk_needs_command -a list -d 'List containers'
 complete -c husk -n __husk_needs_command -a kill -d "Send a signal to a container's init"
 complete -c husk -n __husk_needs_command -a delete -d 'Delete a container and everything it holds'
 complete -c husk -n __husk_needs_command -a spec -d 'Write a default config.json'
+complete -c husk -n __husk_needs_command -a wait -d 'Wait for a container to stop and exit with its code'
+complete -c husk -n __husk_needs_command -a events -d "Stream a container's lifecycle events"
 
 # Every subcommand
-complete -c husk -n "__husk_using_command $__husk_commands" -s h -l help -d 'Print the help of the command'
+complete -c husk -n "__husk_using_command $__husk_commands; and not __husk_using_command exec" -s h -l help -d 'Print the help of the command'
 
 # create and run
 complete -c husk -n '__husk_using_command create run' -s b -l bundle -x -a '(__fish_complete_directories)' -d 'Bundle directory (default: current directory)'
 complete -c husk -n '__husk_using_command create run' -l pid-file -r -F -d "Write the init's pid to a file"
+complete -c husk -n '__husk_using_command create run' -l console-socket -r -F -d 'Unix socket that receives the pty master'
+complete -c husk -n '__husk_using_command create run' -l monitor -d 'Keep a monitor process that records the exit'
 complete -c husk -n '__husk_using_command create run' -l no-pivot -d 'Use MS_MOVE and chroot instead of pivot_root'
 complete -c husk -n '__husk_using_command create run' -l no-new-keyring -d "Keep the caller's session keyring"
 complete -c husk -n '__husk_using_command create run' -l preserve-fds -x -d 'Pass N extra fds (from 3) to the container'
 complete -c husk -n '__husk_using_command run' -s d -l detach -d 'Start the container and return at once'
 complete -c husk -n '__husk_using_command run' -l keep -d 'Keep the stopped container (do not delete it)'
 
-# start, state, delete: one existing container
-complete -c husk -n '__husk_using_command start state delete; and __husk_arg_is 0' -a '(__husk_ids)' -d Container
+# exec: flags only before the id; after it comes the container's command
+function __husk_exec_flags
+    __husk_using_command exec; and __husk_arg_is 0
+end
+complete -c husk -n '__husk_exec_flags' -a '(__husk_ids)' -d Container
+complete -c husk -n '__husk_exec_flags' -s h -l help -d 'Print the help of the command'
+complete -c husk -n '__husk_exec_flags' -s d -l detach -d 'Start the process and return at once'
+complete -c husk -n '__husk_exec_flags' -s t -l tty -d 'Give the process a pty'
+complete -c husk -n '__husk_exec_flags' -l console-socket -r -F -d 'Unix socket that receives the pty master'
+complete -c husk -n '__husk_exec_flags' -l pid-file -r -F -d "Write the process's pid to a file"
+complete -c husk -n '__husk_exec_flags' -l cwd -x -d 'Working directory in the container'
+complete -c husk -n '__husk_exec_flags' -s e -l env -x -d 'Set an environment variable (KEY=VALUE)'
+complete -c husk -n '__husk_exec_flags' -s u -l user -x -d 'User to run as (UID[:GID])'
+complete -c husk -n '__husk_exec_flags' -l additional-gids -x -d 'Add a supplementary group'
+complete -c husk -n '__husk_exec_flags' -s c -l cap -x -a "$__husk_caps" -d 'Add a capability'
+complete -c husk -n '__husk_exec_flags' -l no-new-privs -d 'Set no_new_privs'
+complete -c husk -n '__husk_exec_flags' -l apparmor -x -d 'AppArmor profile'
+complete -c husk -n '__husk_exec_flags' -l process-label -x -d 'SELinux label'
+complete -c husk -n '__husk_exec_flags' -s p -l process -r -F -d 'A runtime-spec process object (JSON)'
+complete -c husk -n '__husk_exec_flags' -l preserve-fds -x -d 'Pass N extra fds (from 3) to the process'
+complete -c husk -n '__husk_exec_flags' -l ignore-paused -d 'Exec even if the container is paused'
+
+# start, state, delete, wait, events: one existing container
+complete -c husk -n '__husk_using_command start state delete wait events; and __husk_arg_is 0' -a '(__husk_ids)' -d Container
+
+# events
+complete -c husk -n '__husk_using_command events' -l no-follow -d 'Print the events so far and return'
 
 # kill
 complete -c husk -n '__husk_using_command kill' -s a -l all -d 'Signal every process of the container'
