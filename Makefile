@@ -36,6 +36,8 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC))
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 UNIT_ASAN_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit-asan/%,$(UNIT_SRC))
+# Helper programs of the bats tests (tests/tools/NAME.c -> build/tools/NAME).
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all check check-unit check-bats demo deps test-deps install clean
 all: husk
@@ -48,6 +50,10 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 -include $(HUSK_OBJ:.o=.d)
+
+$(BUILD)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -o $@ $<
 
 # Unit tests link the pure layers (oci/, src/util/) and run as plain
 # binaries printing TAP. They are built twice: plain and with ASan/UBSan.
@@ -71,12 +77,14 @@ test-deps: deps
 
 check: test-deps
 	@$(MAKE) --no-print-directory husk $(UNIT_BIN) $(UNIT_ASAN_BIN)
+	@$(MAKE) --no-print-directory $(TEST_TOOLS)
 	@tests/run-suites $(UNIT_BIN) $(UNIT_ASAN_BIN) -- tests/bats
 
 check-unit: $(UNIT_BIN) $(UNIT_ASAN_BIN)
 	@tests/run-suites $(UNIT_BIN) $(UNIT_ASAN_BIN) --
 
 check-bats: husk
+	@$(MAKE) --no-print-directory $(TEST_TOOLS)
 	@tests/run-suites -- tests/bats
 
 # The demo edits config.json with jq (it falls back to sed without it).
