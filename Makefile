@@ -3,7 +3,7 @@
 #   make DYNAMIC=1  dynamically linked ./husk
 #   make check      install test deps, build, run every suite
 #   make demo       install deps, build, run a busybox container
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (binary, man pages, completions)
 
 VERSION := 0.1.0
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -93,8 +93,25 @@ demo: deps
 	@$(MAKE) --no-print-directory husk
 	@tests/demo
 
+# Man pages are plain roff (docs/*.8): nothing to build, `man -l` reads them.
+MANPAGES := $(wildcard docs/*.8)
+MANDIR := $(PREFIX)/share/man/man8
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR := $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR := $(PREFIX)/share/fish/vendor_completions.d
+
+.PHONY: uninstall
 install: husk
 	install -D -m 0755 husk $(DESTDIR)$(PREFIX)/sbin/husk
+	install -d $(DESTDIR)$(MANDIR)
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/
+	install -D -m 0644 completions/husk.bash $(DESTDIR)$(BASHCOMPDIR)/husk
+	install -D -m 0644 completions/_husk $(DESTDIR)$(ZSHCOMPDIR)/_husk
+	install -D -m 0644 completions/husk.fish $(DESTDIR)$(FISHCOMPDIR)/husk.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/husk $(addprefix $(DESTDIR)$(MANDIR)/,$(notdir $(MANPAGES)))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/husk $(DESTDIR)$(ZSHCOMPDIR)/_husk $(DESTDIR)$(FISHCOMPDIR)/husk.fish
 
 clean:
 	rm -rf $(BUILD) husk
