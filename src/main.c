@@ -75,7 +75,7 @@ static int parse_globals(int argc, char **argv, struct husk_globals *g, bool *sh
 {
 	struct arg_opt opts[sizeof(global_opts) / sizeof(global_opts[0])];
 	struct arg_cmd cmd = { .name = "husk", .usage = "", .summary = "", .opts = opts,
-			       .flags_end_at_first_arg = true, .max_args = -1 };
+			       .flags_end_at_first_arg = true, .max_args = -1, .help = usage };
 	void *outs[] = { &g->root, &g->log, &g->log_format, &g->criu, &g->rootless,
 			 &g->debug, &g->systemd_cgroup, show_version };
 	char **pos = NULL;
@@ -84,15 +84,9 @@ static int parse_globals(int argc, char **argv, struct husk_globals *g, bool *sh
 	memcpy(opts, global_opts, sizeof(opts));
 	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
 		opts[i].out = outs[i];
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] != '-')
-			break;
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			exit(0);
-		}
-	}
 	ret = args_parse(&cmd, argc, argv, &pos, &npos, err);
+	if (ret == 1)
+		exit(0);
 	if (ret < 0)
 		return -1;
 	ret = argc;

@@ -32,6 +32,7 @@ struct arg_cmd {
 	const struct arg_opt *opts;	/* terminated by { NULL } */
 	bool flags_end_at_first_arg;	/* exec: the command's own args follow */
 	int min_args, max_args;	/* positional counts; max -1: unlimited */
+	void (*help)(FILE *out);	/* prints --help instead of args_usage */
 };
 
 /* Parse argv[1..argc-1] (argv[0] is the command name). Positional args are
@@ -40,5 +41,12 @@ struct arg_cmd {
 int args_parse(const struct arg_cmd *cmd, int argc, char **argv,
 	       char ***pos, int *npos, struct husk_err **err);
 void args_usage(const struct arg_cmd *cmd, FILE *out);
+
+/* What a command returns after args_parse gave r != 0: after --help it
+ * succeeded, after an error it failed. */
+static inline int args_status(int r)
+{
+	return r < 0 ? -1 : 0;
+}
 
 #endif

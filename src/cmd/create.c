@@ -29,7 +29,7 @@ int cmd_create(const struct husk_globals *g, int argc, char **argv, struct husk_
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r;
+		return args_status(r);
 	o.id = pos[0];
 	free(pos);
 	if (monitor)

@@ -20,7 +20,7 @@ int cmd_delete(const struct husk_globals *g, int argc, char **argv, struct husk_
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r;
+		return args_status(r);
 	r = container_delete(g->root, pos[0], force, err);
 	free(pos);
 	if (r < 0 && force && (*err)->errnum == ENOENT) {

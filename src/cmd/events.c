@@ -19,7 +19,7 @@ int cmd_events(const struct husk_globals *g, int argc, char **argv, struct husk_
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r;
+		return args_status(r);
 	r = events_follow(g->root, pos[0], !no_follow, err);
 	free(pos);
 	return r;

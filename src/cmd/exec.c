@@ -34,7 +34,7 @@ int cmd_exec(const struct husk_globals *g, int argc, char **argv, struct husk_er
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r;
+		return args_status(r);
 	o.id = pos[0];
 	o.args = pos + 1;
 	o.n_args = npos - 1;

@@ -19,7 +19,7 @@ int cmd_kill(const struct husk_globals *g, int argc, char **argv, struct husk_er
 	int sig = 15, npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r;
+		return args_status(r);
 	if (npos == 2 && (sig = signal_from_name(pos[1])) < 0)
 		r = husk_error(err, 0, "kill: unknown signal \"%s\"", pos[1]);
 	else

@@ -107,7 +107,7 @@ int cmd_list(const struct husk_globals *g, int argc, char **argv, struct husk_er
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r;
+		return args_status(r);
 	free(pos);
 	if (strcmp(format, "table") && strcmp(format, "json"))
 		return husk_error(err, 0, "list: --format: unknown format \"%s\" (want table or json)", format);

@@ -27,7 +27,7 @@ int cmd_spec(const struct husk_globals *g, int argc, char **argv, struct husk_er
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r;
+		return args_status(r);
 	free(pos);
 	json = oci_default_spec(rootless, getuid(), getgid());
 	if (!json)

@@ -13,7 +13,7 @@ int cmd_start(const struct husk_globals *g, int argc, char **argv, struct husk_e
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r;
+		return args_status(r);
 	r = container_start(g->root, pos[0], err);
 	free(pos);
 	return r;

@@ -14,7 +14,7 @@ int cmd_state(const struct husk_globals *g, int argc, char **argv, struct husk_e
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r;
+		return args_status(r);
 	json = container_state_json(g->root, pos[0], err);
 	free(pos);
 	if (!json)

@@ -16,7 +16,7 @@ int cmd_wait(const struct husk_globals *g, int argc, char **argv, struct husk_er
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r;
+		return args_status(r);
 	r = container_wait(g->root, pos[0], err);
 	if (r == CONTAINER_EXIT_UNKNOWN)
 		log_warn("container \"%s\" stopped; its exit code is unknown (it has no monitor: "

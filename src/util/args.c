@@ -114,7 +114,10 @@ int args_parse(const struct arg_cmd *cmd, int argc, char **argv,
 		if (!flags_done && !strcmp(arg, "--")) {
 			flags_done = true;
 		} else if (!flags_done && is_help(arg)) {
-			args_usage(cmd, stdout);
+			if (cmd->help)
+				cmd->help(stdout);
+			else
+				args_usage(cmd, stdout);
 			free(out);
 			return 1;
 		} else if (!flags_done && arg[0] == '-' && arg[1]) {
