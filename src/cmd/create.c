@@ -23,7 +23,7 @@ int cmd_create(const struct husk_globals *g, int argc, char **argv, struct husk_
 	};
 	const struct arg_cmd cmd = { "create", "[options] ID",
 		"Create a container: set up its namespaces, rootfs and cgroup, and leave\n"
-		"its init waiting for 'husk start'.", opts, false, 1, 1 };
+		"its init waiting for 'husk start'.", opts, false, 1, 1, NULL };
 	struct created c;
 	char **pos;
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);

@@ -15,7 +15,7 @@ int cmd_delete(const struct husk_globals *g, int argc, char **argv, struct husk_
 	const struct arg_cmd cmd = { "delete", "[options] ID",
 		"Delete a container: kill what is left of it, remove its cgroup and state.\n"
 		"With --force a running container is killed first, and a container that\n"
-		"does not exist is not an error.", opts, false, 1, 1 };
+		"does not exist is not an error.", opts, false, 1, 1, NULL };
 	char **pos;
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 

@@ -14,7 +14,7 @@ int cmd_events(const struct husk_globals *g, int argc, char **argv, struct husk_
 	const struct arg_cmd cmd = { "events", "[options] ID",
 		"Stream the lifecycle events of a container as JSON lines:\n"
 		"created, started, paused, resumed, exited (with the exit code, from the\n"
-		"monitor), oom and deleted. Ends when the container is deleted.", opts, false, 1, 1 };
+		"monitor), oom and deleted. Ends when the container is deleted.", opts, false, 1, 1, NULL };
 	char **pos;
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 

@@ -29,7 +29,7 @@ int cmd_exec(const struct husk_globals *g, int argc, char **argv, struct husk_er
 	const struct arg_cmd cmd = { "exec", "[options] ID [COMMAND [ARG...]]",
 		"Run a process in a running container: it joins the container's namespaces\n"
 		"and cgroup and gets its confinement. In the foreground husk waits and exits\n"
-		"with the process's exit code (128+N for signal N).", opts, true, 1, -1 };
+		"with the process's exit code (128+N for signal N).", opts, true, 1, -1, NULL };
 	char **pos;
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 

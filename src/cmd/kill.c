@@ -14,7 +14,7 @@ int cmd_kill(const struct husk_globals *g, int argc, char **argv, struct husk_er
 	};
 	const struct arg_cmd cmd = { "kill", "[options] ID [SIGNAL]",
 		"Send a signal (default SIGTERM) to a container. SIGNAL is a name, with or\n"
-		"without SIG (KILL, SIGKILL), or a number.", opts, false, 1, 2 };
+		"without SIG (KILL, SIGKILL), or a number.", opts, false, 1, 2, NULL };
 	char **pos;
 	int sig = 15, npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 

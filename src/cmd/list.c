@@ -100,7 +100,7 @@ int cmd_list(const struct husk_globals *g, int argc, char **argv, struct husk_er
 		{ NULL },
 	};
 	const struct arg_cmd cmd = { "list", "[options]", "List the containers under --root.",
-		opts, false, 0, 0 };
+		opts, false, 0, 0, NULL };
 	struct row *rows;
 	char **ids, **pos;
 	size_t n, m;

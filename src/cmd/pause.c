@@ -11,7 +11,7 @@ int cmd_pause(const struct husk_globals *g, int argc, char **argv, struct husk_e
 		"Freeze every process of a running container (v1 freezer or v2\n"
 		"cgroup.freeze), waiting until the kernel reports it frozen. A freeze\n"
 		"that does not complete is undone and reported. The state becomes paused.",
-		opts, false, 1, 1 };
+		opts, false, 1, 1, NULL };
 	char **pos;
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 

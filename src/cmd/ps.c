@@ -131,7 +131,7 @@ int cmd_ps(const struct husk_globals *g, int argc, char **argv, struct husk_err 
 		"List the processes of a container. As a table, husk runs the host's ps\n"
 		"with PS-ARGS (default -ef) and keeps the header and the lines of the\n"
 		"container's processes; with --format json it prints their host pids.",
-		opts, true, 1, -1 };
+		opts, true, 1, -1, NULL };
 	pid_t *pids = NULL;
 	size_t n = 0;
 	char **pos;

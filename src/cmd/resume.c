@@ -9,7 +9,7 @@ int cmd_resume(const struct husk_globals *g, int argc, char **argv, struct husk_
 	const struct arg_opt opts[] = { { NULL } };
 	const struct arg_cmd cmd = { "resume", "ID",
 		"Thaw a paused container: its processes run again and the state is\n"
-		"running.", opts, false, 1, 1 };
+		"running.", opts, false, 1, 1, NULL };
 	char **pos;
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 

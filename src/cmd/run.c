@@ -55,7 +55,7 @@ int cmd_run(const struct husk_globals *g, int argc, char **argv, struct husk_err
 	const struct arg_cmd cmd = { "run", "[options] ID",
 		"Create and start a container. In the foreground husk waits for it,\n"
 		"forwards signals to it, deletes it and exits with its exit code\n"
-		"(128+N when it was killed by signal N).", opts, false, 1, 1 };
+		"(128+N when it was killed by signal N).", opts, false, 1, 1, NULL };
 	struct created c;
 	char **pos;
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);

@@ -19,7 +19,7 @@ int cmd_spec(const struct husk_globals *g, int argc, char **argv, struct husk_er
 		{ NULL },
 	};
 	const struct arg_cmd cmd = { "spec", "[options]",
-		"Write a default config.json, refusing to overwrite one.", opts, false, 0, 0 };
+		"Write a default config.json, refusing to overwrite one.", opts, false, 0, 0, NULL };
 	cleanup_free char *json = NULL;
 	cleanup_close int dir = -1, fd = -1;
 	size_t len;

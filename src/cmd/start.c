@@ -8,7 +8,7 @@ int cmd_start(const struct husk_globals *g, int argc, char **argv, struct husk_e
 {
 	const struct arg_opt opts[] = { { NULL } };
 	const struct arg_cmd cmd = { "start", "ID",
-		"Start the user process of a created container.", opts, false, 1, 1 };
+		"Start the user process of a created container.", opts, false, 1, 1, NULL };
 	char **pos;
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 

@@ -9,7 +9,7 @@ int cmd_state(const struct husk_globals *g, int argc, char **argv, struct husk_e
 {
 	const struct arg_opt opts[] = { { NULL } };
 	const struct arg_cmd cmd = { "state", "ID",
-		"Print the runtime-spec state of a container as JSON.", opts, false, 1, 1 };
+		"Print the runtime-spec state of a container as JSON.", opts, false, 1, 1, NULL };
 	char **pos, *json;
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 

@@ -11,7 +11,7 @@ int cmd_wait(const struct husk_globals *g, int argc, char **argv, struct husk_er
 	const struct arg_cmd cmd = { "wait", "ID",
 		"Wait until a container stops and exit with its exit code (128+N for\n"
 		"signal N). The code is known only for a container created with\n"
-		"--monitor; for others wait says so and exits 255.", opts, false, 1, 1 };
+		"--monitor; for others wait says so and exits 255.", opts, false, 1, 1, NULL };
 	char **pos;
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
