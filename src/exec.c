@@ -319,17 +319,6 @@ static void exec_ctx_free(struct exec_ctx *x)
 		state_close(&x->sd);
 }
 
-static int write_pid(const char *path, pid_t pid, struct husk_err **err)
-{
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%d", pid);
-	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0 || write(fd, buf, len) != len)
-		return husk_syserr(err, "exec: --pid-file \"%s\"", path);
-	return 0;
-}
-
 int container_exec(const struct exec_opts *o, struct husk_err **err)
 {
 	struct exec_ctx x = { .o = o, .sd = { .fd = -1 }, .init_pidfd = -1,
@@ -348,7 +337,7 @@ int container_exec(const struct exec_opts *o, struct husk_err **err)
 		}
 		goto out;
 	}
-	if (o->pid_file && write_pid(o->pid_file, x.pid, err) < 0)
+	if (o->pid_file && fs_write_pid_file(o->pid_file, x.pid, err) < 0)
 		goto out;
 	if (o->detach) {
 		ret = o->console_socket ? terminal_to_socket(o->console_socket, x.pty_master, err) : 0;

@@ -18,6 +18,8 @@ int fs_write_fileat(int dirfd, const char *path, const char *buf, size_t len,
 /* Replace dirfd/name atomically: temp file, fsync, rename. */
 int fs_write_atomic(int dirfd, const char *name, const char *buf, size_t len,
 		    mode_t mode, struct husk_err **err);
+/* Write a pid file atomically, so a manager polling it never reads half. */
+int fs_write_pid_file(const char *path, pid_t pid, struct husk_err **err);
 /* mkdir -p with mode for the created components. */
 int fs_mkdir_p(const char *path, mode_t mode, struct husk_err **err);
 /* rm -rf of a directory tree (never following symlinks). */

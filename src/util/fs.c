@@ -257,3 +257,23 @@ int fs_open_in_root(int rootfd, const char *path, enum fs_kind create,
 		return husk_syserr(err, "open \"%s\"", path);
 	return fd;
 }
+
+int fs_write_pid_file(const char *path, pid_t pid, struct husk_err **err)
+{
+	cleanup_free char *dir = strdup(path);
+	cleanup_close int dirfd = -1;
+	char buf[32], *slash;
+	int len = snprintf(buf, sizeof(buf), "%d", pid);
+
+	if (!dir)
+		return husk_error(err, ENOMEM, "--pid-file");
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	dirfd = open(slash ? (*dir ? dir : "/") : ".", O_DIRECTORY | O_PATH | O_CLOEXEC);
+	if (dirfd < 0)
+		return husk_syserr(err, "--pid-file: open the directory of \"%s\"", path);
+	if (fs_write_atomic(dirfd, slash ? slash + 1 : path, buf, len, 0644, err) < 0)
+		return husk_err_wrap(err, "--pid-file");
+	return 0;
+}
