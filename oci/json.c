@@ -62,6 +62,8 @@ int j_fail(struct jctx *c, const struct jpath *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	r = vasprintf(&msg, fmt, ap);
 	va_end(ap);
+	if (r < 0)
+		msg = NULL;	/* undefined after a failure */
 	f = open_memstream(&path, &len);
 	if (f) {
 		path_put(f, p);
@@ -243,7 +245,9 @@ static int j_map(struct jctx *c, const struct jpath *p, yajl_val v, struct oci_m
 	skip = map_skips(v, &kept);
 	if (!skip)
 		return oom(c);
-	m->v = calloc(kept ? kept : 1, sizeof(*m->v));
+	if (!kept)
+		return 0;
+	m->v = calloc(kept, sizeof(*m->v));
 	if (!m->v)
 		return oom(c);
 	for (size_t i = 0; i < v->u.object.len; i++) {

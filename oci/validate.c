@@ -1,36 +1,19 @@
 /* Semantic checks of a decoded config: names, ranges, duplicates and the
  * rules that tie fields together. Pure: no file system access. */
 #include <ctype.h>
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "husk/cleanup.h"
 #include "internal.h"
 
 struct vctx {
-	const char *name;
-	struct husk_err **err;
+	struct jctx c;
 	const struct oci_config *cfg;
 	const struct oci_linux *lx;	/* cfg->linux_cfg, or an empty one */
 };
 
-static int fail(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct vctx *v, const char *fmt, ...)
-{
-	cleanup_free char *msg = NULL;
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return husk_error(v->err, ENOMEM, "%s", v->name);
-	return husk_error(v->err, 0, "%s: %s", v->name, msg);
-}
+/* Validation messages carry their JSON path in the text. */
+#define fail(v, ...) j_fail(&(v)->c, NULL, __VA_ARGS__)
 
 #define NOT_ABS "\"%s\" is not an absolute path"
 #define OUT_OF_RANGE "%lld is out of range %lld..%lld"
@@ -449,7 +432,7 @@ int oci_config_validate(const struct oci_config *cfg, const char *name,
 	};
 	static const struct oci_linux no_linux;
 	struct vctx v = {
-		name ? name : "config.json", err, cfg,
+		{ name ? name : "config.json", err }, cfg,
 		cfg->linux_cfg ? cfg->linux_cfg : &no_linux,
 	};
 

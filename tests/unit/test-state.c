@@ -104,3 +104,30 @@ TEST(state_rejects_invalid_utf8)
 	CHECK_STR(err ? err->msg : NULL, "state JSON: a string is not valid UTF-8");
 	husk_err_free(&err);
 }
+
+TEST(state_extensions)
+{
+	struct oci_state st = {
+		.oci_version = "1.2.0", .id = "c3", .status = "stopped", .bundle = "/b",
+		.rootfs = "/b/rootfs", .created = "2024-01-02T03:04:05.000000006Z",
+		.has_exit = true, .exit_code = 0, .exit_signal = 9,
+		.exited_at = "2024-01-02T03:04:06Z",
+	};
+	struct oci_state st2 = {
+		.oci_version = "1.2.0", .id = "c4", .status = "running", .bundle = "/b",
+		.exit_code = 3,
+	};
+	const char *code[] = { "exitCode", NULL }, *sig[] = { "exitSignal", NULL };
+	yajl_val v = state_tree(&st, unit_failed), v2 = state_tree(&st2, unit_failed);
+
+	CHECK(v && v->u.object.len == 9);
+	CHECK_STR(v ? str_at(v, "rootfs") : NULL, "/b/rootfs");
+	CHECK_STR(v ? str_at(v, "created") : NULL, "2024-01-02T03:04:05.000000006Z");
+	CHECK_STR(v ? str_at(v, "exitedAt") : NULL, "2024-01-02T03:04:06Z");
+	CHECK(v && YAJL_GET_INTEGER(yajl_tree_get(v, code, yajl_t_number)) == 0);
+	CHECK(v && YAJL_GET_INTEGER(yajl_tree_get(v, sig, yajl_t_number)) == 9);
+	/* Without has_exit, the exit fields are not written at all. */
+	CHECK(v2 && v2->u.object.len == 4 && !yajl_tree_get(v2, code, yajl_t_any));
+	yajl_tree_free(v);
+	yajl_tree_free(v2);
+}
