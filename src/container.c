@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,15 +15,18 @@
 
 #include "husk/cgroup.h"
 #include "husk/cleanup.h"
+#include "husk/confine.h"
 #include "husk/container.h"
 #include "husk/crashpoint.h"
 #include "husk/events.h"
 #include "husk/fs.h"
+#include "husk/hooks.h"
 #include "husk/log.h"
 #include "husk/namespaces.h"
 #include "husk/oci.h"
 #include "husk/proc.h"
 #include "husk/init.h"
+#include "husk/seccomp.h"
 #include "husk/state.h"
 #include "husk/terminal.h"
 
@@ -43,6 +47,8 @@ struct create_ctx {
 	int gate_fd, sync_fd[2], pidfd, pty_master;
 	int keep_fds;		/* fds beyond 0-2 that the container gets */
 	pid_t pid;
+	struct seccomp_prog seccomp;	/* compiled before the clone */
+	bool hooks_ran;		/* create hooks began: a failure runs poststop */
 };
 
 /* Socket activation (sd_listen_fds): fds 3.. named by LISTEN_FDS pass on
@@ -126,6 +132,13 @@ static int preflight(struct create_ctx *c, struct husk_err **err)
 			return husk_syserr(err, "config.json: .mounts[%zu].source: \"%s\"", i,
 					   m->source ? m->source : "");
 	}
+	if (confine_check(c->cfg, err) < 0)
+		return -1;
+	/* compiled here, by husk: a bad profile fails with nothing made, and
+	 * the init inherits the program with its memory */
+	if (c->cfg->linux_cfg && c->cfg->linux_cfg->seccomp &&
+	    seccomp_prepare(c->cfg->linux_cfg->seccomp, c->o->root, &c->seccomp, err) < 0)
+		return -1;
 	if (ns_plan_make(c->cfg, &c->ns, err) < 0)
 		return -1;
 	if (cgroup_layout_detect(&c->cgroups, err) < 0)
@@ -185,6 +198,7 @@ static int spawn_init(struct create_ctx *c, struct husk_err **err)
 			.sync_fd = c->sync_fd[1], .gate_fd = c->gate_fd,
 			.keep_fds = c->keep_fds, .no_pivot = c->o->no_pivot,
 			.no_new_keyring = c->o->no_new_keyring, .keyring_name = c->o->id,
+			.bundle = c->bundle, .seccomp = c->seccomp.insns ? &c->seccomp : NULL,
 		};
 
 		close(c->sd.fd);
@@ -193,7 +207,71 @@ static int spawn_init(struct create_ctx *c, struct husk_err **err)
 	}
 	close(c->sync_fd[1]);
 	c->sync_fd[1] = -1;
+	return ns_restore_after_clone(&c->ns, err);
+}
+
+static char *create_state_json(const struct create_ctx *c, const char *status, struct husk_err **err)
+{
+	struct oci_state st = {
+		.oci_version = "1.2.0", .id = c->o->id, .status = status, .bundle = c->bundle,
+		.pid = strcmp(status, "stopped") ? c->pid : 0, .annotations = &c->cfg->annotations,
+	};
+
+	return oci_state_json(&st, err);
+}
+
+/* prestart and createRuntime, in husk's namespaces, once the init has
+ * made the container's mounts (it waits for the answer). */
+static int run_create_hooks(struct create_ctx *c, struct husk_err **err)
+{
+	cleanup_free char *state = create_state_json(c, "creating", err);
+
+	c->hooks_ran = true;
+	if (!state || hooks_run(&c->cfg->hooks.prestart, "prestart", state, NULL, err) < 0 ||
+	    hooks_run(&c->cfg->hooks.create_runtime, "createRuntime", state, NULL, err) < 0)
+		return -1;
+	if (sync_send(c->sync_fd[0], SYNC_GO, NULL) < 0)
+		return husk_syserr(err, "resume the container init after the hooks");
 	return 0;
+}
+
+static int forward_notify_fd(struct create_ctx *c, int fd, struct husk_err **err)
+{
+	cleanup_free char *state = NULL;
+
+	if (fd < 0)
+		return husk_error(err, 0, "linux.seccomp: the init sent no notify fd");
+	state = create_state_json(c, "creating", err);
+	if (!state)
+		return -1;
+	return seccomp_send_listener(c->cfg->linux_cfg->seccomp, fd, c->pid, state, err);
+}
+
+/* Serve the init's requests while it sets up (its pty, the hook point, a
+ * seccomp notify fd); returns the first other message, -1 with *err set. */
+static int serve_init(struct create_ctx *c, char **text, struct husk_err **err)
+{
+	for (;;) {
+		int passed = -1, msg, ret = 0;
+
+		free(*text);
+		*text = NULL;
+		msg = sync_recv(c->sync_fd[0], text, &passed);
+		if (msg == SYNC_PTY) {
+			c->pty_master = passed;
+			continue;
+		}
+		if (msg == SYNC_HOOKS)
+			ret = run_create_hooks(c, err);
+		else if (msg == SYNC_SECCOMP)
+			ret = forward_notify_fd(c, passed, err);
+		if (passed >= 0)
+			close(passed);
+		if (ret < 0)
+			return -1;
+		if (msg != SYNC_HOOKS && msg != SYNC_SECCOMP)
+			return msg < 0 ? 0 : msg;
+	}
 }
 
 /* Whether the cgroup is there already (made by a manager, say): then it
@@ -227,10 +305,9 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 	crashpoint("after-cgroup");
 	if (sync_send(c->sync_fd[0], SYNC_GO, NULL) < 0)
 		return husk_syserr(err, "start the container init");
-	while ((msg = sync_recv(c->sync_fd[0], &text, &c->pty_master)) == SYNC_PTY) {
-		free(text);
-		text = NULL;
-	}
+	msg = serve_init(c, &text, err);
+	if (msg < 0)
+		return -1;
 	if (msg == SYNC_READY) {
 		crashpoint("before-ready");
 		return 0;
@@ -270,6 +347,14 @@ static void undo_create(struct create_ctx *c)
 		cgroup_remove(&c->cgroups, c->cgroup_path, NULL);
 	if (c->state_made)
 		state_remove(&c->sd, NULL);
+	/* the runtime-spec: a failed create hook stops the container and the
+	 * lifecycle goes on with its deletion, poststop hooks included */
+	if (c->hooks_ran) {
+		cleanup_free char *state = create_state_json(c, "stopped", NULL);
+
+		if (state)
+			hooks_run_logged(&c->cfg->hooks.poststop, "poststop", state);
+	}
 }
 
 static void free_create(struct create_ctx *c)
@@ -284,6 +369,7 @@ static void free_create(struct create_ctx *c)
 	if (c->state_made)
 		state_close(&c->sd);
 	free(c->st.created);
+	seccomp_prog_free(&c->seccomp);
 	ns_plan_close(&c->ns);
 	cgroup_layout_free(&c->cgroups);
 	oci_config_free(c->cfg);
@@ -339,10 +425,55 @@ static int open_existing(const char *root, const char *id, struct state_dir *sd,
 	return 0;
 }
 
+/* The config snapshot taken at create. */
+static struct oci_config *load_snapshot(const struct state_dir *sd, struct husk_err **err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/" STATE_CONFIG, sd->path);
+	return oci_config_load(path, err);
+}
+
+static char *state_json_of(const struct container_state *st, const char *status,
+			   struct husk_err **err)
+{
+	struct oci_state out = {
+		.oci_version = "1.2.0", .id = st->id, .status = status, .bundle = st->bundle,
+		.pid = strcmp(status, "stopped") ? st->pid : 0, .annotations = &st->annotations,
+	};
+
+	return oci_state_json(&out, err);
+}
+
+/* After the start byte: wait until the init has exec'd the user process
+ * (its end of the exec fifo closes on exec) or died. A startContainer hook
+ * that failed left its error in the fifo. */
+static int wait_for_exec(int fifo, const struct container_state *st, struct husk_err **err)
+{
+	struct pollfd p = { .fd = fifo, .events = 0 };	/* POLLERR: no reader left */
+	char path[FS_FD_PATH_MAX], msg[4096];
+	cleanup_close int rd = -1;
+	ssize_t n = -1;
+
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+	rd = open(fs_fd_path(fifo, path), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (rd >= 0)
+		n = read(rd, msg, sizeof(msg) - 1);
+	if (n > 0) {
+		msg[n] = '\0';
+		return husk_error(err, 0, "%s", msg);
+	}
+	if (!proc_alive(st->pid, st->pid_start))
+		return husk_error(err, 0, "the container process ended before it was started");
+	return 0;
+}
+
 int container_start(const char *root, const char *id, struct husk_err **err)
 {
 	struct state_dir sd;
 	struct container_state st;
+	struct oci_config *cfg = NULL;
 	const char *status;
 	cleanup_close int fd = -1;
 	int ret = -1;
@@ -354,6 +485,9 @@ int container_start(const char *root, const char *id, struct husk_err **err)
 		husk_error(err, 0, "cannot start container \"%s\": it is %s, not created", id, status);
 		goto out;
 	}
+	cfg = load_snapshot(&sd, err);
+	if (!cfg)
+		goto out;
 	/* non-blocking: with the init gone there is no reader and this fails */
 	fd = openat(sd.fd, STATE_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || write(fd, "0", 1) != 1) {
@@ -364,9 +498,23 @@ int container_start(const char *root, const char *id, struct husk_err **err)
 		husk_syserr(err, "start container \"%s\": remove exec fifo", id);
 		goto out;
 	}
+	/* with hooks, start returns once the user process runs: startContainer
+	 * hooks must have passed, and poststart hooks come after the exec */
+	if (cfg->hooks.start_container.n || cfg->hooks.poststart.n) {
+		cleanup_free char *state = NULL;
+
+		if (wait_for_exec(fd, &st, err) < 0) {
+			husk_err_wrap(err, "start container \"%s\"", id);
+			goto out;
+		}
+		state = state_json_of(&st, "running", NULL);
+		if (state)
+			hooks_run_logged(&cfg->hooks.poststart, "poststart", state);
+	}
 	events_append(sd.fd, id, "started", NULL);
 	ret = 0;
 out:
+	oci_config_free(cfg);
 	state_free(&st);
 	state_close(&sd);
 	return ret;
@@ -434,12 +582,19 @@ int container_delete(const char *root, const char *id, bool force, struct husk_e
 	struct state_dir sd;
 	struct container_state st;
 	struct cgroup_layout l = { 0 };
+	struct oci_config *cfg = NULL;
+	cleanup_free char *poststop_state = NULL;
 	const char *status;
 	int ret = -1;
 
 	if (open_existing(root, id, &sd, &st, err) < 0)
 		return -1;
 	status = state_status(&sd, &st);
+	/* poststop hooks come from the snapshot, read before it goes away; a
+	 * snapshot that cannot be read does not keep a container alive */
+	cfg = load_snapshot(&sd, NULL);
+	if (cfg && cfg->hooks.poststop.n)
+		poststop_state = state_json_of(&st, "stopped", NULL);
 	if (!force && strcmp(status, "stopped") && strcmp(status, "created")) {
 		husk_error(err, 0, "cannot delete container \"%s\": it is %s (use --force)", id, status);
 		goto out;
@@ -455,7 +610,10 @@ int container_delete(const char *root, const char *id, bool force, struct husk_e
 		goto out;
 	events_append(sd.fd, id, "deleted", NULL);
 	ret = state_remove(&sd, err);
+	if (ret == 0 && poststop_state)
+		hooks_run_logged(&cfg->hooks.poststop, "poststop", poststop_state);
 out:
+	oci_config_free(cfg);
 	cgroup_layout_free(&l);
 	state_free(&st);
 	state_close(&sd);

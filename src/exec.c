@@ -13,6 +13,7 @@
 
 #include "husk/cgroup.h"
 #include "husk/cleanup.h"
+#include "husk/confine.h"
 #include "husk/exec.h"
 #include "husk/fs.h"
 #include "husk/namespaces.h"
@@ -20,6 +21,8 @@
 #include "husk/proc.h"
 #include "husk/process.h"
 #include "husk/reaper.h"
+#include "husk/sched.h"
+#include "husk/seccomp.h"
 #include "husk/state.h"
 #include "husk/terminal.h"
 #include "husk/user.h"
@@ -34,6 +37,7 @@ struct exec_ctx {
 	uint64_t join_early, join_late;	/* CLONE_NEW* to enter before/after clone */
 	int sync_fd[2], pidfd, pty_master;
 	pid_t pid;
+	struct seccomp_prog seccomp;	/* the container's filter, compiled here */
 };
 
 static const char *const ns_files[OCI_NS_COUNT] = {
@@ -239,7 +243,13 @@ static int load(struct exec_ctx *x, struct husk_err **err)
 	x->cfg = oci_config_load(path, err);
 	if (!x->cfg)
 		return husk_err_wrap(err, "exec: config snapshot of \"%s\"", x->o->id);
-	return build_process(x, err) < 0 ? -1 : plan_namespaces(x, err);
+	if (build_process(x, err) < 0 || confine_check(x->cfg, err) < 0)
+		return -1;
+	/* the container's seccomp filter applies to every process in it */
+	if (x->cfg->linux_cfg && x->cfg->linux_cfg->seccomp &&
+	    seccomp_prepare(x->cfg->linux_cfg->seccomp, x->o->root, &x->seccomp, err) < 0)
+		return -1;
+	return plan_namespaces(x, err);
 }
 
 __attribute__((noreturn)) static void child(struct exec_ctx *x)
@@ -257,6 +267,12 @@ __attribute__((noreturn)) static void child(struct exec_ctx *x)
 		husk_syserr(&err, "exec: setsid");
 	if (!err && x->p->terminal)
 		terminal_setup(fd, x->p, false, &err);
+	if (!err && x->p->exec_cpu_affinity)
+		sched_apply_affinity(0, x->p->exec_cpu_affinity->final,
+				     "process.execCPUAffinity.final", &err);
+	plan.lx = x->cfg->linux_cfg;
+	plan.seccomp = x->seccomp.insns ? &x->seccomp : NULL;
+	plan.sync_fd = fd;
 	if (!err)
 		process_prepare(x->p, &plan, &err);
 	if (err)
@@ -265,6 +281,22 @@ __attribute__((noreturn)) static void child(struct exec_ctx *x)
 	if (sync_send(fd, SYNC_READY, NULL) < 0)
 		_exit(1);
 	process_exec(&plan);
+}
+
+/* A seccomp notify fd of the new process goes to the listener with the
+ * container's state. */
+static int forward_notify_fd(struct exec_ctx *x, int fd, struct husk_err **err)
+{
+	struct oci_state st = {
+		.oci_version = "1.2.0", .id = x->st.id, .status = "running", .bundle = x->st.bundle,
+		.pid = x->st.pid, .annotations = &x->st.annotations,
+	};
+	cleanup_free char *state = NULL;
+
+	if (fd < 0)
+		return husk_error(err, 0, "exec: linux.seccomp: no notify fd came");
+	state = oci_state_json(&st, err);
+	return state ? seccomp_send_listener(x->cfg->linux_cfg->seccomp, fd, x->pid, state, err) : -1;
 }
 
 static int spawn(struct exec_ctx *x, struct husk_err **err)
@@ -285,15 +317,38 @@ static int spawn(struct exec_ctx *x, struct husk_err **err)
 		child(x);
 	close(x->sync_fd[1]);
 	x->sync_fd[1] = -1;
+	/* before the move into the container's cgroup (and its cpuset) */
+	if (x->p->exec_cpu_affinity &&
+	    sched_apply_affinity(x->pid, x->p->exec_cpu_affinity->initial,
+				 "process.execCPUAffinity.initial", err) < 0)
+		return -1;
 	if (cgroup_layout_detect(&l, err) < 0)
 		return -1;
 	ret = cgroup_enter(&l, x->st.cgroup_path, x->pid, &owned, err);
 	cgroup_layout_free(&l);
 	if (ret < 0 || sync_send(x->sync_fd[0], SYNC_GO, NULL) < 0)
 		return ret < 0 ? -1 : husk_syserr(err, "exec: start the process");
-	while ((msg = sync_recv(x->sync_fd[0], &text, &x->pty_master)) == SYNC_PTY) {
+	for (;;) {
+		int passed = -1;
+
 		free(text);
 		text = NULL;
+		msg = sync_recv(x->sync_fd[0], &text, &passed);
+		if (msg == SYNC_PTY) {
+			x->pty_master = passed;
+			continue;
+		}
+		if (msg == SYNC_SECCOMP) {
+			ret = forward_notify_fd(x, passed, err);
+			if (passed >= 0)
+				close(passed);
+			if (ret < 0)
+				return -1;
+			continue;
+		}
+		if (passed >= 0)
+			close(passed);
+		break;
 	}
 	if (msg == SYNC_READY)
 		return 0;
@@ -314,6 +369,7 @@ static void exec_ctx_free(struct exec_ctx *x)
 	if (x->pty_master >= 0)
 		close(x->pty_master);
 	oci_config_free(x->cfg);
+	seccomp_prog_free(&x->seccomp);
 	state_free(&x->st);
 	if (x->sd.fd >= 0)
 		state_close(&x->sd);

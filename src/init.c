@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -10,6 +11,7 @@
 
 #include "husk/cleanup.h"
 #include "husk/fs.h"
+#include "husk/hooks.h"
 #include "husk/init.h"
 #include "husk/rootfs.h"
 #include "husk/sysctl.h"
@@ -42,12 +44,57 @@ static int join_keyring(const struct init_ctx *ctx, struct husk_err **err)
 	return 0;
 }
 
+/* The state document hooks run by the init read on stdin. */
+static char *hook_state(const struct init_ctx *ctx, const char *status, struct husk_err **err)
+{
+	struct oci_state st = {
+		.oci_version = "1.2.0", .id = ctx->keyring_name, .status = status,
+		.bundle = ctx->bundle, .pid = ctx->host_pid, .annotations = &ctx->cfg->annotations,
+	};
+
+	return oci_state_json(&st, err);
+}
+
+/* With the container's mounts made and before pivot_root: husk runs
+ * prestart and createRuntime hooks (asked for over the sync socket), then
+ * the init runs createContainer hooks here, in the container's
+ * namespaces. */
+static int create_hooks(void *arg, struct husk_err **err)
+{
+	const struct init_ctx *ctx = arg;
+	const struct oci_hooks *h = &ctx->cfg->hooks;
+	cleanup_free char *state = NULL;
+
+	/* asked for even with createContainer hooks only: husk learns that the
+	 * hook phase began, so a failure from here on runs poststop hooks */
+	if (h->prestart.n || h->create_runtime.n || h->create_container.n) {
+		if (sync_send(ctx->sync_fd, SYNC_HOOKS, NULL) < 0)
+			return husk_syserr(err, "ask husk to run createRuntime hooks");
+		/* on failure husk reports it and kills this process */
+		if (sync_recv(ctx->sync_fd, NULL, NULL) != SYNC_GO)
+			_exit(1);
+	}
+	if (!h->create_container.n)
+		return 0;
+	state = hook_state(ctx, "creating", err);
+	return state ? hooks_run(&h->create_container, "createContainer", state, NULL, err) : -1;
+}
+
+/* The init's pid as husk sees it: /proc is still the host's here. */
+static pid_t pid_seen_by_husk(void)
+{
+	char buf[32] = "";
+
+	return readlink("/proc/self", buf, sizeof(buf) - 1) > 0 ? (pid_t)atoi(buf) : getpid();
+}
+
 /* The namespaces, then the root file system, then the process itself. */
 static int setup(struct init_ctx *ctx, struct exec_plan *plan, struct husk_err **err)
 {
 	const struct oci_config *cfg = ctx->cfg;
 	struct rootfs_opts ro = { .rootfs = ctx->rootfs, .no_pivot = ctx->no_pivot,
-				  .in_userns = ctx->ns->new_userns || ctx->ns->join_fd[OCI_NS_USER] >= 0 };
+				  .in_userns = ctx->ns->new_userns || ctx->ns->join_fd[OCI_NS_USER] >= 0,
+				  .before_pivot = create_hooks, .arg = ctx };
 
 	if (ctx->ns->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return husk_syserr(err, "become root in the user namespace");
@@ -69,6 +116,9 @@ static int setup(struct init_ctx *ctx, struct exec_plan *plan, struct husk_err *
 		return -1;
 	if (prepare_cwd(cfg->process, err) < 0)
 		return -1;
+	plan->lx = cfg->linux_cfg;
+	plan->seccomp = ctx->seccomp;
+	plan->sync_fd = ctx->sync_fd;
 	return process_prepare(cfg->process, plan, err);
 }
 
@@ -84,6 +134,21 @@ static void wait_for_start(struct init_ctx *ctx)
 		_exit(1);
 }
 
+/* startContainer hooks, in the container, right before the user process.
+ * A failure is written back into the exec fifo for `husk start` (which
+ * waits for this process to exec or die) to report, and ends the init. */
+static void start_hooks(const struct init_ctx *ctx, const struct exec_plan *plan)
+{
+	struct husk_err *err = NULL;
+	cleanup_free char *state = hook_state(ctx, "created", &err);
+
+	if (state && hooks_run(&ctx->cfg->hooks.start_container, "startContainer", state,
+			       plan->env, &err) == 0)
+		return;
+	(void)!write(ctx->gate_fd, err->msg, strnlen(err->msg, 4000));
+	_exit(1);
+}
+
 __attribute__((noreturn)) void init_main(struct init_ctx *ctx)
 {
 	struct husk_err *err = NULL;
@@ -95,6 +160,7 @@ __attribute__((noreturn)) void init_main(struct init_ctx *ctx)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (sync_recv(ctx->sync_fd, NULL, NULL) != SYNC_GO)
 		_exit(1);
+	ctx->host_pid = pid_seen_by_husk();
 	if (setup(ctx, &plan, &err) < 0)
 		process_fail(ctx->sync_fd, err);
 	process_close_fds(ctx->keep_fds, keep, 2);
@@ -103,5 +169,7 @@ __attribute__((noreturn)) void init_main(struct init_ctx *ctx)
 		_exit(1);
 	close(ctx->sync_fd);
 	wait_for_start(ctx);
+	if (ctx->cfg->hooks.start_container.n)
+		start_hooks(ctx, &plan);
 	process_exec(&plan);
 }

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,7 +17,11 @@
 #include "husk/caps.h"
 #include "husk/cleanup.h"
 #include "husk/fs.h"
+#include "husk/lsm.h"
 #include "husk/process.h"
+#include "husk/procfs.h"
+#include "husk/sched.h"
+#include "husk/seccomp.h"
 #include "husk/user.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -31,6 +36,21 @@ int sync_send(int fd, enum sync_msg msg, const char *text)
 		len = sizeof(buf) - 1;
 	memcpy(buf + 1, text ? text : "", len);
 	return send(fd, buf, len + 1, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+int sync_send_fd(int fd, enum sync_msg msg, int passed)
+{
+	char tag = (char)msg, ctrl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctrl, .msg_controllen = sizeof(ctrl) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &passed, sizeof(int));
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
 int sync_recv(int fd, char **text, int *passed_fd)
@@ -160,14 +180,18 @@ static int set_rlimits(const struct oci_process *p, struct husk_err **err)
 static int set_oom_score_adj(const struct oci_process *p, struct husk_err **err)
 {
 	char buf[16];
-	int len;
+	int len, ret;
 
 	if (!p->oom_score_adj.set)
 		return 0;
 	len = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj.v);
-	if (fs_write_file("/proc/self/oom_score_adj", buf, len, err) < 0)
-		return husk_err_wrap(err, "process.oomScoreAdj");
-	return 0;
+	/* husk is not dumpable, so its /proc/self belongs to the host's root,
+	 * which a user namespace's root may not write: dumpable just for this
+	 * write (no process of the container runs yet) */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	ret = procfs_write("self/oom_score_adj", buf, len, err);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	return ret < 0 ? husk_err_wrap(err, "process.oomScoreAdj") : 0;
 }
 
 /* Supplementary groups: those of the config plus, as runc does, the
@@ -192,7 +216,7 @@ static int set_groups(const struct oci_user *user, const char *name, struct husk
 	return 0;
 }
 
-static int switch_user(const struct oci_process *p, char ***envp, struct husk_err **err)
+static int switch_user(const struct oci_process *p, char ***envp, int keep, struct husk_err **err)
 {
 	struct user_entry u = { 0 };
 	bool known = user_by_uid("/etc/passwd", p->user.uid, &u);
@@ -221,7 +245,7 @@ static int switch_user(const struct oci_process *p, char ***envp, struct husk_er
 		goto out;
 	}
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	ret = caps_apply(p->capabilities, err);
+	ret = caps_apply(p->capabilities, keep, err);
 out:
 	user_entry_free(&u);
 	return ret;
@@ -251,26 +275,86 @@ void process_close_fds(int keep_fds, const int *also, int n_also)
 	syscall(SYS_close_range, from, ~0U, 0);
 }
 
+/* chdir, and make sure the result is inside the container's root: a cwd
+ * like /proc/self/fd/N could name a directory of the host through an fd
+ * that leaked in (CVE-2024-21626). */
+static int enter_cwd(const char *cwd, struct husk_err **err)
+{
+	char buf[4096];
+
+	if (chdir(cwd) < 0)
+		return husk_syserr(err, "process.cwd: chdir \"%s\"", cwd);
+	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+		return husk_error(err, 0, "process.cwd: \"%s\" is outside the container's root", cwd);
+	return 0;
+}
+
+/* A filter with notify rules goes in now: its fd must reach the listener,
+ * through husk, while husk still waits for this process. */
+static int install_notify_filter(struct exec_plan *plan, struct husk_err **err)
+{
+	int fd = seccomp_install(plan->seccomp, err);
+
+	if (fd < 0)
+		return -1;
+	if (plan->caps_kept && caps_finish(plan->p->capabilities, CAP_SYS_ADMIN, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	plan->caps_kept = false;
+	if (sync_send_fd(plan->sync_fd, SYNC_SECCOMP, fd) < 0) {
+		husk_syserr(err, "linux.seccomp: hand the notify fd to husk");
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int process_prepare(const struct oci_process *p, struct exec_plan *plan, struct husk_err **err)
 {
 	plan->p = p;
 	plan->env = p->env.v;
+	/* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: kept
+	 * until the filter is in, then dropped */
+	plan->caps_kept = plan->seccomp && !p->no_new_privileges && p->capabilities &&
+			  !caps_list_has(&p->capabilities->effective, CAP_SYS_ADMIN);
+	if (plan->seccomp && !p->no_new_privileges && !p->capabilities && p->user.uid != 0)
+		return husk_error(err, 0, "linux.seccomp: without process.noNewPrivileges, loading the filter "
+				  "needs CAP_SYS_ADMIN, which user %u keeps only with process.capabilities",
+				  p->user.uid);
 	if (set_oom_score_adj(p, err) < 0 || set_rlimits(p, err) < 0)
+		return -1;
+	if (sched_apply(p->scheduler, err) < 0 || sched_apply_ioprio(p->io_priority, err) < 0 ||
+	    (plan->lx && sched_apply_personality(plan->lx->personality, err) < 0))
 		return -1;
 	if (p->user.umask.set)
 		umask(p->user.umask.v & 0777);
-	if (switch_user(p, &plan->env, err) < 0)
+	if (switch_user(p, &plan->env, plan->caps_kept ? CAP_SYS_ADMIN : -1, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return husk_syserr(err, "process.noNewPrivileges");
-	if (chdir(p->cwd) < 0)
-		return husk_syserr(err, "process.cwd: chdir \"%s\"", p->cwd);
+	if (enter_cwd(p->cwd, err) < 0)
+		return -1;
 	plan->exe = process_find_executable(p->args.v[0], plan->env, err);
-	return plan->exe ? 0 : -1;
+	if (!plan->exe || lsm_apply_exec(p, err) < 0)
+		return -1;
+	if (plan->seccomp && plan->seccomp->notify)
+		return install_notify_filter(plan, err);
+	return 0;
 }
 
 __attribute__((noreturn)) void process_exec(const struct exec_plan *plan)
 {
+	struct husk_err *err = NULL;
+
+	/* as late as can be: only execve runs under the filter */
+	if (plan->seccomp && !plan->seccomp->notify &&
+	    (seccomp_install(plan->seccomp, &err) < 0 ||
+	     (plan->caps_kept && caps_finish(plan->p->capabilities, CAP_SYS_ADMIN, &err) < 0))) {
+		fprintf(stderr, "husk: %s\n", err->msg);
+		_exit(127);
+	}
 	execve(plan->exe, plan->p->args.v, plan->env);
 	fprintf(stderr, "husk: exec \"%s\": %m\n", plan->p->args.v[0]);
 	_exit(127);

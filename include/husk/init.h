@@ -11,6 +11,8 @@
 #include "husk/oci.h"
 #include "husk/process.h"
 
+struct seccomp_prog;
+
 struct init_ctx {
 	const struct oci_config *cfg;
 	const char *rootfs;
@@ -21,6 +23,9 @@ struct init_ctx {
 	bool no_pivot;
 	bool no_new_keyring;
 	const char *keyring_name;	/* the container id */
+	const char *bundle;		/* for the state hooks get */
+	const struct seccomp_prog *seccomp;	/* compiled by husk; NULL: none */
+	pid_t host_pid;			/* the init's pid as husk sees it */
 };
 
 /* Never returns: execs the user process or exits after reporting. */

@@ -14,20 +14,36 @@
 #include "husk/error.h"
 #include "husk/oci.h"
 
-enum sync_msg { SYNC_GO = 'G', SYNC_PTY = 'P', SYNC_READY = 'R', SYNC_ERROR = 'E' };
+enum sync_msg { SYNC_GO = 'G', SYNC_PTY = 'P', SYNC_READY = 'R', SYNC_ERROR = 'E',
+		SYNC_HOOKS = 'H',	/* init -> husk: run prestart/createRuntime, answer GO */
+		SYNC_SECCOMP = 'S',	/* -> husk: a seccomp notify fd for the listener */
+};
+
+struct seccomp_prog;
 
 /* What process_prepare settled, for process_exec. */
 struct exec_plan {
 	const struct oci_process *p;
 	char **env;	/* process.env, plus HOME when it was missing */
 	char *exe;	/* args[0] resolved through PATH */
+	/* set by the caller before process_prepare (zero: none) */
+	const struct oci_linux *lx;		/* linux.personality */
+	const struct seccomp_prog *seccomp;	/* compiled by husk before the clone */
+	int sync_fd;		/* where a notify fd goes (SYNC_SECCOMP) */
+	/* set by process_prepare */
+	bool caps_kept;		/* CAP_SYS_ADMIN kept until the filter is in */
 };
 
 /* Everything before execve that can fail, so failures are reported to the
- * parent while it still waits: rlimits, oomScoreAdj, umask, user, groups,
- * capabilities, no_new_privs, cwd and finding the executable. */
+ * parent while it still waits: rlimits, oomScoreAdj, scheduler, ioPriority,
+ * personality, umask, user, groups, capabilities, no_new_privs, cwd,
+ * finding the executable and the LSM exec label. A seccomp filter with
+ * SCMP_ACT_NOTIFY rules is installed here too, because its notify fd must
+ * reach the listener while husk still waits; any other filter is
+ * installed by process_exec, right before execve. */
 int process_prepare(const struct oci_process *p, struct exec_plan *plan, struct husk_err **err);
-/* execve; on failure prints the reason and exits 127. */
+/* Install the seccomp filter (and drop what was kept for it), then
+ * execve; on failure prints the reason and exits 127. */
 __attribute__((noreturn)) void process_exec(const struct exec_plan *plan);
 
 /* Report err to the parent and exit 1. */
@@ -37,6 +53,8 @@ void process_reset_signals(void);
 void process_close_fds(int keep_fds, const int *also, int n_also);
 
 int sync_send(int fd, enum sync_msg msg, const char *text);
+/* A message with an fd passed along (SCM_RIGHTS). */
+int sync_send_fd(int fd, enum sync_msg msg, int passed);
 /* Receive one message: its type, 0 on EOF, -1 on error. text (malloc'd)
  * gets what follows the type; passed_fd an fd sent along (SYNC_PTY). */
 int sync_recv(int fd, char **text, int *passed_fd);

@@ -13,6 +13,10 @@ struct rootfs_opts {
 	const char *rootfs;	/* absolute host path */
 	bool no_pivot;
 	bool in_userns;
+	/* called with the mounts made, right before pivot_root, with the
+	 * rootfs as cwd: the createRuntime/createContainer hook point */
+	int (*before_pivot)(void *arg, struct husk_err **err);
+	void *arg;
 };
 
 /* Everything up to and including the switch to the new root. */

@@ -47,12 +47,22 @@ static int open_parent(int rootfd, const char *path, const char **name,
 }
 
 /* In a user namespace mknod is refused, so the host's node is bound over a
- * placeholder file instead. */
+ * placeholder file instead: only when it is the very device the config
+ * names, so a device entry can never bind some other host file in. */
 static int bind_host_device(int rootfd, const struct oci_device *d, struct husk_err **err)
 {
-	cleanup_close int fd = fs_open_in_root(rootfd, d->path, FS_FILE, err);
+	cleanup_close int fd = -1;
 	char path[FS_FD_PATH_MAX];
+	struct stat st;
 
+	if (lstat(d->path, &st) < 0)
+		return husk_syserr(err, "bind device \"%s\" from the host", d->path);
+	if ((st.st_mode & S_IFMT) != type_mode(d->type) ||
+	    (d->type != 'p' && (major(st.st_rdev) != d->major || minor(st.st_rdev) != d->minor)))
+		return husk_error(err, 0, "bind device \"%s\" from the host: it is not the %c %lld:%lld "
+				  "device asked for", d->path, d->type, (long long)d->major,
+				  (long long)d->minor);
+	fd = fs_open_in_root(rootfd, d->path, FS_FILE, err);
 	if (fd < 0)
 		return -1;
 	if (mount(d->path, fs_fd_path(fd, path), NULL, MS_BIND, NULL) < 0)

@@ -52,6 +52,7 @@ int ns_plan_make(const struct oci_config *cfg, struct ns_plan *p, struct husk_er
 	memset(p, 0, sizeof(*p));
 	for (int i = 0; i < OCI_NS_COUNT; i++)
 		p->join_fd[i] = -1;
+	p->restore_pid_fd = p->restore_time_fd = -1;
 	for (size_t i = 0; lx && i < lx->n_namespaces; i++) {
 		const struct oci_namespace *ns = &lx->namespaces[i];
 
@@ -68,6 +69,22 @@ int ns_plan_make(const struct oci_config *cfg, struct ns_plan *p, struct husk_er
 		}
 	}
 	p->new_userns = p->clone_flags & CLONE_NEWUSER;
+	if (p->clone_flags & CLONE_NEWTIME) {
+		p->clone_flags &= ~(uint64_t)CLONE_NEWTIME;
+		p->new_timens = true;
+		p->monotonic = lx->monotonic;
+		p->boottime = lx->boottime;
+	}
+	if (p->join_fd[OCI_NS_PID] >= 0 &&
+	    (p->restore_pid_fd = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC)) < 0) {
+		ns_plan_close(p);
+		return husk_syserr(err, "open /proc/self/ns/pid_for_children");
+	}
+	if ((p->join_fd[OCI_NS_TIME] >= 0 || p->new_timens) &&
+	    (p->restore_time_fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC)) < 0) {
+		ns_plan_close(p);
+		return husk_syserr(err, "linux.namespaces: time namespaces: open /proc/self/ns/time_for_children");
+	}
 	if (p->join_fd[OCI_NS_USER] >= 0 && (p->clone_flags & CLONE_NEWPID)) {
 		ns_plan_close(p);
 		return husk_error(err, 0, "linux.namespaces: a new pid namespace cannot be "
@@ -83,6 +100,31 @@ void ns_plan_close(struct ns_plan *p)
 			close(p->join_fd[i]);
 		p->join_fd[i] = -1;
 	}
+	if (p->restore_pid_fd >= 0)
+		close(p->restore_pid_fd);
+	if (p->restore_time_fd >= 0)
+		close(p->restore_time_fd);
+	p->restore_pid_fd = p->restore_time_fd = -1;
+}
+
+/* The offsets go to /proc/self/timens_offsets after unshare and before
+ * any process enters the namespace. */
+static int make_time_ns(const struct ns_plan *p, struct husk_err **err)
+{
+	char buf[128];
+	int len = 0;
+
+	if (unshare(CLONE_NEWTIME) < 0)
+		return husk_syserr(err, "create time namespace");
+	if (p->monotonic.set)
+		len += snprintf(buf + len, sizeof(buf) - len, "monotonic %lld %u\n",
+				(long long)p->monotonic.secs, p->monotonic.nanosecs);
+	if (p->boottime.set)
+		len += snprintf(buf + len, sizeof(buf) - len, "boottime %lld %u\n",
+				(long long)p->boottime.secs, p->boottime.nanosecs);
+	if (len && fs_write_file("/proc/self/timens_offsets", buf, len, err) < 0)
+		return husk_err_wrap(err, "linux.timeOffsets");
+	return 0;
 }
 
 int ns_join_before_clone(const struct ns_plan *p, struct husk_err **err)
@@ -95,6 +137,15 @@ int ns_join_before_clone(const struct ns_plan *p, struct husk_err **err)
 		if (fd >= 0 && setns(fd, ns_flags[early[i]]) < 0)
 			return husk_syserr(err, "join %s namespace", oci_ns_type_name(early[i]));
 	}
+	return p->new_timens ? make_time_ns(p, err) : 0;
+}
+
+int ns_restore_after_clone(const struct ns_plan *p, struct husk_err **err)
+{
+	if (p->restore_pid_fd >= 0 && setns(p->restore_pid_fd, CLONE_NEWPID) < 0)
+		return husk_syserr(err, "return to husk's pid namespace");
+	if (p->restore_time_fd >= 0 && setns(p->restore_time_fd, CLONE_NEWTIME) < 0)
+		return husk_syserr(err, "return to husk's time namespace");
 	return 0;
 }
 

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 
 #include "husk/cleanup.h"
 #include "husk/fs.h"
@@ -105,15 +107,54 @@ int rootfs_setup(const struct oci_config *cfg, const struct rootfs_opts *o,
 				return husk_syserr(err, "symlink /dev/ptmx");
 		}
 	}
+	if (o->before_pivot) {
+		if (fchdir(rootfd) < 0)
+			return husk_syserr(err, "chdir to rootfs \"%s\"", o->rootfs);
+		if (o->before_pivot(o->arg, err) < 0)
+			return -1;
+	}
 	return switch_root(o->rootfs, rootfd, o->no_pivot, err);
+}
+
+/* The mounts below are made with the new mount API on file descriptors:
+ * the target is the fd fs_open_in_root resolved inside the root, never a
+ * path resolved again (or a /proc/self/fd path, which needs /proc to be
+ * trusted), so nothing the container's files do can move a mount out of
+ * place. */
+
+/* Attach the detached mount tree onto the object target refers to. */
+static int attach(int tree, int target, const char *what, struct husk_err **err)
+{
+	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return husk_syserr(err, "mount %s", what);
+	return 0;
+}
+
+/* The container's /dev/null, verified to be the null device itself and
+ * not a symlink or another file planted there (CVE-2025-31133): binding
+ * it over a masked path must hide that path, not expose something. */
+static int open_dev_null(int rootfd, struct husk_err **err)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	int fd = syscall(SYS_openat2, rootfd, "/dev/null", &how, sizeof(how));
+	struct stat st;
+
+	if (fd < 0)
+		return husk_syserr(err, "open /dev/null to mask with (it must be the null device, not a symlink)");
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+		close(fd);
+		return husk_error(err, 0, "/dev/null is not the null device (char 1:3): refusing to mask "
+				  "with it");
+	}
+	return fd;
 }
 
 /* A masked file gets /dev/null bound over it, a masked directory an empty
  * read-only tmpfs; paths that do not exist need no masking. */
-static int mask_path(int rootfd, const char *path, struct husk_err **err)
+static int mask_path(int rootfd, int *null_fd, const char *path, struct husk_err **err)
 {
-	cleanup_close int fd = -1;
-	char where[FS_FD_PATH_MAX];
+	cleanup_close int fd = -1, tree = -1;
 	struct stat st;
 
 	fd = fs_open_in_root(rootfd, path, FS_ANY, NULL);
@@ -121,40 +162,41 @@ static int mask_path(int rootfd, const char *path, struct husk_err **err)
 		return 0;
 	if (fstat(fd, &st) < 0)
 		return husk_syserr(err, "stat masked path \"%s\"", path);
-	fs_fd_path(fd, where);
 	if (S_ISDIR(st.st_mode)) {
-		if (mount("tmpfs", where, "tmpfs", MS_RDONLY, "size=0,mode=555") < 0)
-			return husk_syserr(err, "mask \"%s\"", path);
-	} else if (mount("/dev/null", where, NULL, MS_BIND, NULL) < 0) {
-		return husk_syserr(err, "mask \"%s\"", path);
+		cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+
+		if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
+		    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "555", 0) < 0 ||
+		    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+			return husk_syserr(err, "mask \"%s\": make a tmpfs", path);
+		tree = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	} else {
+		if (*null_fd < 0 && (*null_fd = open_dev_null(rootfd, err)) < 0)
+			return husk_err_wrap(err, "mask \"%s\"", path);
+		tree = open_tree(*null_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	}
-	return 0;
+	if (tree < 0)
+		return husk_syserr(err, "mask \"%s\"", path);
+	return attach(tree, fd, path, err) < 0 ? husk_err_wrap(err, "mask") : 0;
 }
 
+/* A read-only path is a read-only recursive bind of itself; only the
+ * read-only attribute is added, so nosuid, nodev and the like stay. */
 static int readonly_path(int rootfd, const char *path, struct husk_err **err)
 {
 	cleanup_close int fd = fs_open_in_root(rootfd, path, FS_ANY, NULL);
-	cleanup_close int again = -1;
-	char where[FS_FD_PATH_MAX];
-	struct statvfs sv;
-	unsigned long keep = 0;
+	cleanup_close int tree = -1;
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 
 	if (fd < 0)
 		return 0;
-	if (mount(fs_fd_path(fd, where), where, NULL, MS_BIND | MS_REC, NULL) < 0)
+	tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
 		return husk_syserr(err, "bind read-only path \"%s\"", path);
-	again = fs_open_in_root(rootfd, path, FS_ANY, err);
-	if (again < 0)
-		return -1;
-	fs_fd_path(again, where);
-	if (statvfs(where, &sv) == 0) {
-		keep |= sv.f_flag & ST_NOSUID ? MS_NOSUID : 0;
-		keep |= sv.f_flag & ST_NODEV ? MS_NODEV : 0;
-		keep |= sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0;
-	}
-	if (mount(NULL, where, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | keep, NULL) < 0)
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return husk_syserr(err, "make \"%s\" read-only", path);
-	return 0;
+	return attach(tree, fd, path, err);
 }
 
 static int readonly_root(struct husk_err **err)
@@ -176,11 +218,12 @@ int rootfs_finish(const struct oci_config *cfg, struct husk_err **err)
 {
 	const struct oci_linux *lx = cfg->linux_cfg;
 	cleanup_close int rootfd = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+	cleanup_close int null_fd = -1;
 
 	if (rootfd < 0)
 		return husk_syserr(err, "open /");
 	for (size_t i = 0; lx && i < lx->masked_paths.n; i++)
-		if (mask_path(rootfd, lx->masked_paths.v[i], err) < 0)
+		if (mask_path(rootfd, &null_fd, lx->masked_paths.v[i], err) < 0)
 			return husk_err_wrap(err, "linux.maskedPaths[%zu]", i);
 	for (size_t i = 0; lx && i < lx->readonly_paths.n; i++)
 		if (readonly_path(rootfd, lx->readonly_paths.v[i], err) < 0)
