@@ -6,6 +6,7 @@
 #include "husk/args.h"
 #include "husk/cli.h"
 #include "husk/log.h"
+#include "husk/selfprotect.h"
 
 #define DEFAULT_ROOT "/run/husk"
 #define SPEC_VERSION "1.2.0"
@@ -122,6 +123,7 @@ int main(int argc, char **argv)
 	}
 	if (log_init(g.log, g.log_format, g.debug) < 0)
 		return 2;
+	self_protect(argv[at], argv);
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		if (strcmp(argv[at], commands[i].name))
 			continue;

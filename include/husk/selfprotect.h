@@ -1,0 +1,19 @@
+/* husk against the containers it runs.
+ *
+ * Not dumpable: /proc/PID of a husk process (the container init before it
+ * execs, an exec'd process before it execs) is closed to the container's
+ * processes: no /proc/PID/exe, /proc/PID/fd, /proc/PID/mem, no ptrace.
+ * execve of the user process makes it dumpable again, as it should be.
+ *
+ * Sealed binary (CVE-2019-5736): commands that run code in a container
+ * (create, run, exec) run husk from a sealed memfd copy of itself, so that
+ * /proc/PID/exe of any husk process - including a husk the container
+ * tricks into being executed as "#!/proc/self/exe" - is that copy, which
+ * cannot be written, and never the husk binary on the host. */
+#ifndef HUSK_SELFPROTECT_H
+#define HUSK_SELFPROTECT_H
+
+/* Call first thing with the command name and husk's argv; may re-exec. */
+void self_protect(const char *command, char **argv);
+
+#endif
