@@ -115,3 +115,19 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) husk
+
+# make bench: time husk side by side with runc, crun and the floor
+# (bench/floor.c) with hyperfine; prints and writes build/bench/report.md.
+# Not part of check (check only builds the bench tools for its smoke test).
+BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/bin/%,$(wildcard bench/*.c))
+BENCH_PKGS := hyperfine runc crun jq busybox-static binutils
+.PHONY: bench bench-tools
+bench: deps
+	@tests/install-packages $(BENCH_PKGS)
+	@$(MAKE) --no-print-directory husk $(BENCH_TOOLS)
+	@bench/run
+bench-tools: $(BENCH_TOOLS)
+check check-bats: $(BENCH_TOOLS)
+$(BUILD)/bench/bin/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -static -o $@ $<
