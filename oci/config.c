@@ -203,14 +203,15 @@ static void tree_freep(yajl_val *v)
 	yajl_tree_free(*v);
 }
 
-struct oci_config *oci_config_parse(const char *buf, size_t len, const char *name,
-				    struct husk_err **err)
+/* Parse a JSON document into the struct a schema describes. */
+static void *parse_document(const char *buf, size_t len, const char *name,
+			    const struct jschema *schema, struct husk_err **err)
 {
-	struct jctx c = { name ? name : "config.json", err };
+	struct jctx c = { name, err };
 	__attribute__((cleanup(tree_freep))) yajl_val tree = NULL;
 	cleanup_free char *text = NULL;
 	const char *nul = memchr(buf, '\0', len);
-	struct oci_config *cfg;
+	void *obj;
 	char yerr[256];
 
 	if (len > OCI_CONFIG_MAX_SIZE) {
@@ -232,16 +233,37 @@ struct oci_config *oci_config_parse(const char *buf, size_t len, const char *nam
 	}
 	/* After the scan, only allocation failure can make this fail. */
 	tree = yajl_tree_parse(text, yerr, sizeof(yerr));
-	cfg = tree ? calloc(1, sizeof(*cfg)) : NULL;
-	if (!cfg) {
+	obj = tree ? calloc(1, schema->size) : NULL;
+	if (!obj) {
 		husk_error(err, ENOMEM, "%s", c.name);
 		return NULL;
 	}
-	if (j_object(&c, NULL, tree, &config_schema, cfg) < 0) {
-		oci_config_free(cfg);
+	if (j_object(&c, NULL, tree, schema, obj) < 0) {
+		j_free(schema, obj);
+		free(obj);
 		return NULL;
 	}
-	return cfg;
+	return obj;
+}
+
+struct oci_config *oci_config_parse(const char *buf, size_t len, const char *name,
+				    struct husk_err **err)
+{
+	return parse_document(buf, len, name ? name : "config.json", &config_schema, err);
+}
+
+struct oci_process *oci_process_parse(const char *buf, size_t len, const char *name,
+				      struct husk_err **err)
+{
+	return parse_document(buf, len, name ? name : "process.json", &oci_process_schema, err);
+}
+
+void oci_process_free(struct oci_process *p)
+{
+	if (!p)
+		return;
+	j_free(&oci_process_schema, p);
+	free(p);
 }
 
 /* Reads at most OCI_CONFIG_MAX_SIZE + 1 bytes, so a file that is not
@@ -323,27 +345,40 @@ static int open_config(const char *path, char **name, struct husk_err **err)
 	return cfd;
 }
 
-struct oci_config *oci_config_load(const char *path, struct husk_err **err)
+/* Read a bounded JSON file (DIR/config.json for a directory). */
+static char *load_file(const char *path, char **name, size_t *len, struct husk_err **err)
 {
-	cleanup_free char *name = NULL;
-	cleanup_free char *buf = NULL;
-	cleanup_close int fd = open_config(path, &name, err);
+	cleanup_close int fd = open_config(path, name, err);
 	struct stat st;
-	size_t len;
 
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) < 0) {
-		husk_syserr(err, "stat \"%s\"", name);
+		husk_syserr(err, "stat \"%s\"", *name);
 		return NULL;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > OCI_CONFIG_MAX_SIZE) {
 		husk_error(err, 0, "%s: too large (%lld bytes, the limit is %u)",
-			   name, (long long)st.st_size, OCI_CONFIG_MAX_SIZE);
+			   *name, (long long)st.st_size, OCI_CONFIG_MAX_SIZE);
 		return NULL;
 	}
-	buf = read_bounded(fd, name, &len, err);
-	if (!buf)
-		return NULL;
-	return oci_config_parse(buf, len, name, err);
+	return read_bounded(fd, *name, len, err);
+}
+
+struct oci_config *oci_config_load(const char *path, struct husk_err **err)
+{
+	cleanup_free char *name = NULL;
+	size_t len;
+	cleanup_free char *buf = load_file(path, &name, &len, err);
+
+	return buf ? oci_config_parse(buf, len, name, err) : NULL;
+}
+
+struct oci_process *oci_process_load(const char *path, struct husk_err **err)
+{
+	cleanup_free char *name = NULL;
+	size_t len;
+	cleanup_free char *buf = load_file(path, &name, &len, err);
+
+	return buf ? oci_process_parse(buf, len, name, err) : NULL;
 }

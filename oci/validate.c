@@ -441,3 +441,12 @@ int oci_config_validate(const struct oci_config *cfg, const char *name,
 			return -1;
 	return 0;
 }
+
+int oci_process_validate(const struct oci_process *p, const char *name, struct husk_err **err)
+{
+	static const struct oci_linux no_linux;
+	const struct oci_config cfg = { .process = (struct oci_process *)p };
+	struct vctx v = { { name ? name : "process.json", err }, &cfg, &no_linux };
+
+	return check_process(&v);
+}

@@ -181,12 +181,29 @@ static int add_gids(struct oci_user *u, const struct arg_list *gids, struct husk
 	return 0;
 }
 
-/* The config's process, edited by the flags. */
+/* --process FILE replaces the config's process whole. */
+static int load_process_file(struct exec_ctx *x, struct husk_err **err)
+{
+	struct oci_process *p = oci_process_load(x->o->process_file, err);
+
+	if (!p || oci_process_validate(p, x->o->process_file, err) < 0) {
+		oci_process_free(p);
+		return husk_err_wrap(err, "exec: --process");
+	}
+	oci_process_free(x->cfg->process);
+	x->cfg->process = p;
+	return 0;
+}
+
+/* The config's process (or --process), edited by the flags. */
 static int build_process(struct exec_ctx *x, struct husk_err **err)
 {
 	const struct exec_opts *o = x->o;
-	struct oci_process *p = x->cfg->process;
+	struct oci_process *p;
 
+	if (o->process_file && load_process_file(x, err) < 0)
+		return -1;
+	p = x->cfg->process;
 	if (!p)
 		return husk_error(err, 0, "exec: the container's config has no process");
 	x->p = p;
@@ -209,7 +226,7 @@ static int build_process(struct exec_ctx *x, struct husk_err **err)
 	}
 	if (add_gids(&p->user, &o->additional_gids, err) < 0 || add_caps(p, &o->caps, err) < 0)
 		return -1;
-	p->terminal = o->tty;
+	p->terminal = o->process_file ? p->terminal || o->tty : o->tty;
 	p->has_console_size = false;
 	p->no_new_privileges |= o->no_new_privs;
 	p->oom_score_adj.set = false;	/* the container's setting stays the init's */

@@ -226,6 +226,14 @@ struct oci_config *oci_config_parse(const char *buf, size_t len, const char *nam
 struct oci_config *oci_config_load(const char *path, struct husk_err **err);
 void oci_config_free(struct oci_config *cfg);
 
+/* A runtime-spec process object on its own (exec --process FILE). */
+struct oci_process *oci_process_parse(const char *buf, size_t len, const char *name,
+				      struct husk_err **err);
+struct oci_process *oci_process_load(const char *path, struct husk_err **err);
+void oci_process_free(struct oci_process *p);
+/* The process checks of oci_config_validate (paths read ".process..."). */
+int oci_process_validate(const struct oci_process *p, const char *name, struct husk_err **err);
+
 /* Semantic checks beyond types: required fields, ranges, duplicates, names.
  * Pure: touches no file system. Errors name the JSON path. */
 int oci_config_validate(const struct oci_config *cfg, const char *name,

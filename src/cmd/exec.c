@@ -40,8 +40,8 @@ int cmd_exec(const struct husk_globals *g, int argc, char **argv, struct husk_er
 	o.n_args = npos - 1;
 	if (o.process_label)
 		r = husk_error(err, 0, "exec: --process-label: SELinux is not enabled on this host");
-	else if (o.process_file)
-		r = husk_error(err, 0, "exec: --process: not supported yet");
+	else if (!o.process_file && o.n_args == 0)
+		r = husk_error(err, 0, "exec: no command given (usage: husk exec [options] ID COMMAND [ARG...])");
 	else
 		r = container_exec(&o, err);
 	free(pos);
