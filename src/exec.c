@@ -403,20 +403,25 @@ int container_exec(const struct exec_opts *o, struct husk_err **err)
 		goto out;
 	if (!o->detach && reaper_prepare(&old, err) < 0)
 		goto out;
-	if (spawn(&x, err) < 0) {
-		if (x.pid > 0) {
-			syscall(SYS_pidfd_send_signal, x.pidfd, SIGKILL, NULL, 0);
-			waitpid(x.pid, NULL, 0);
-		}
-		goto out;
-	}
+	if (spawn(&x, err) < 0)
+		goto undo;
+	/* past this point the process runs: a failure must not leave it
+	 * running in the container with nobody told of it */
 	if (o->pid_file && fs_write_pid_file(o->pid_file, x.pid, err) < 0)
-		goto out;
+		goto undo;
 	if (o->detach) {
-		ret = o->console_socket ? terminal_to_socket(o->console_socket, x.pty_master, err) : 0;
+		if (o->console_socket && terminal_to_socket(o->console_socket, x.pty_master, err) < 0)
+			goto undo;
+		ret = 0;
 		goto out;
 	}
 	ret = reaper_wait(x.pid, x.pidfd, x.pty_master, err);
+	goto out;
+undo:
+	if (x.pid > 0) {
+		syscall(SYS_pidfd_send_signal, x.pidfd, SIGKILL, NULL, 0);
+		waitpid(x.pid, NULL, 0);
+	}
 out:
 	exec_ctx_free(&x);
 	return ret;

@@ -62,6 +62,15 @@ int terminal_setup(int sync_fd, const struct oci_process *p, bool console,
 
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return husk_syserr(err, "process.consoleSize");
+	} else {
+		/* Without consoleSize, the caller's terminal (still our stdin)
+		 * gives the size: the foreground relay keeps it in sync, but
+		 * only once the process runs, which may already have looked. */
+		struct winsize ws;
+
+		if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col &&
+		    ioctl(slave, TIOCSWINSZ, &ws) < 0)
+			return husk_syserr(err, "process.terminal: set the window size");
 	}
 	if (console && bind_console(name, err) < 0)
 		return -1;
