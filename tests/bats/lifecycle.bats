@@ -271,6 +271,10 @@ pids_of_cmd() {
 	procs_in_rootfs "$1" | awk -v c="$2" '{ p = $1; $1 = ""; sub(/^ /, ""); sub(/ $/, "") } $0 == c { print p }'
 }
 
+has_cmd() {	# ROOTFS CMDLINE: some process of ROOTFS runs CMDLINE
+	[ -n "$(pids_of_cmd "$1" "$2")" ]
+}
+
 @test "kill --all: signals every process, not just the init" {
 	make_bundle
 	# init is `sleep 1000` (pid 1 ignores a TERM it does not handle); its
@@ -279,8 +283,8 @@ pids_of_cmd() {
 	id=$(new_id)
 	run_detached "$id"
 	pid=$(container_pid "$id")
-	wait_until test -n "$(pids_of_cmd "$ROOTFS" 'sleep 1002')"
-	wait_until test -n "$(pids_of_cmd "$ROOTFS" 'sleep 1001')"
+	wait_until has_cmd "$ROOTFS" 'sleep 1002'
+	wait_until has_cmd "$ROOTFS" 'sleep 1001'
 	c1=$(pids_of_cmd "$ROOTFS" 'sleep 1001')
 	c2=$(pids_of_cmd "$ROOTFS" 'sleep 1002')
 
