@@ -131,17 +131,18 @@ static int attach(int tree, int target, const char *what, struct husk_err **err)
 }
 
 /* The container's /dev/null, verified to be the null device itself and
- * not a symlink or another file planted there (CVE-2025-31133): binding
- * it over a masked path must hide that path, not expose something. */
+ * not some other file planted there (CVE-2025-31133): binding it over a
+ * masked path must hide that path, not expose something. Symlinks are
+ * resolved inside the root; what they lead to must still be char 1:3. */
 static int open_dev_null(int rootfd, struct husk_err **err)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	int fd = syscall(SYS_openat2, rootfd, "/dev/null", &how, sizeof(how));
 	struct stat st;
 
 	if (fd < 0)
-		return husk_syserr(err, "open /dev/null to mask with (it must be the null device, not a symlink)");
+		return husk_syserr(err, "open /dev/null to mask with");
 	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
 		close(fd);
 		return husk_error(err, 0, "/dev/null is not the null device (char 1:3): refusing to mask "
