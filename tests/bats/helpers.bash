@@ -288,13 +288,17 @@ procs_in_rootfs() {
 			{ split($1, f, "/"); k = f[4] " " $2 }
 			k == r || k == b { print f[3] }' | sort -un |
 		while read -r p; do
-			pid_alive "$p" && echo "$p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+			if pid_alive "$p"; then
+				echo "$p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+			fi
 		done
+	return 0
 }
 
 # cgroup directories named after ID, in any hierarchy.
 cgroups_of() {
-	find "$CGROUP_ROOT" -mindepth 1 -maxdepth 8 -type d -name "$1" 2>/dev/null
+	# (other work may remove cgroups meanwhile: find's complaints are noise)
+	find "$CGROUP_ROOT" -mindepth 1 -maxdepth 8 -type d -name "$1" 2>/dev/null || :
 }
 
 # assert_no_leftovers [ID...]: nothing of these ids (default: all this test's
@@ -306,7 +310,7 @@ assert_no_leftovers() {
 	fi
 	for id in "${ids[@]}"; do
 		if [ -d "$HUSK_ROOT" ]; then
-			left=$(ls -A "$HUSK_ROOT" | grep -F -- "$id")
+			left=$(ls -A "$HUSK_ROOT" | grep -F -- "$id" || :)
 			[ -z "$left" ] || problems+=("state left under $HUSK_ROOT: $left")
 		fi
 		left=$(cgroups_of "$id")
