@@ -38,6 +38,13 @@ assert_failure() {
 	fi
 }
 
+# refute CMD...: CMD fails. (A bare `! CMD` never fails a bats test.)
+refute() {
+	if "$@"; then
+		fail "unexpectedly succeeded: $*"
+	fi
+}
+
 assert_equal() {	# ACTUAL EXPECTED
 	[ "$1" = "$2" ] || fail "expected: '$2'" "actual:   '$1'"
 }

@@ -335,7 +335,7 @@ has_cmd() {	# ROOTFS CMDLINE: some process of ROOTFS runs CMDLINE
 
 	run husk delete --force "$id"
 	assert_success
-	! pid_alive "$pid"
+	refute pid_alive "$pid"
 	[ ! -e "$HUSK_ROOT/$id" ]
 	assert_equal "$(cgroups_of "$id")" ""
 }
@@ -348,7 +348,7 @@ has_cmd() {	# ROOTFS CMDLINE: some process of ROOTFS runs CMDLINE
 	pid=$(container_pid "$id")
 	run husk delete -f "$id"
 	assert_success
-	! pid_alive "$pid"
+	refute pid_alive "$pid"
 	[ ! -e "$ROOTFS/started" ]
 	[ ! -e "$HUSK_ROOT/$id" ]
 }
@@ -409,7 +409,8 @@ has_cmd() {	# ROOTFS CMDLINE: some process of ROOTFS runs CMDLINE
 		done
 	done
 	[ ! -d "$HUSK_ROOT" ] || assert_equal "$(ls -A "$HUSK_ROOT" | grep -v '^\.' )" ""
-	[ ! -e "$BATS_TEST_TMPDIR/a" ] && [ ! -e "$BATS_TEST_TMPDIR/x" ]
+	[ ! -e "$BATS_TEST_TMPDIR/a" ]
+	[ ! -e "$BATS_TEST_TMPDIR/x" ]
 	assert_equal "$(procs_in_rootfs "$ROOTFS")" ""
 }
 

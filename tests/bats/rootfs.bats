@@ -308,12 +308,13 @@ root_propagation() {
 	assert_success
 	assert_output 1
 	# the teardown compares the host mount table; also look by name
-	! grep -q "$ROOTFS" /proc/self/mountinfo
+	refute grep -q "$ROOTFS" /proc/self/mountinfo
 }
 
 @test "--no-pivot: the rootfs is / and the host is out of sight" {
 	make_bundle
-	[ -d /usr/lib ] && [ ! -e "$ROOTFS/usr/lib" ]
+	[ -d /usr/lib ]
+	[ ! -e "$ROOTFS/usr/lib" ]
 	set_args sh -c 'echo "pid=$$"; cat /etc/marker; ls -d /usr/lib && echo HOST-VISIBLE
 		echo "proc=$(grep -c " /proc " /proc/self/mountinfo)"'
 	run husk run --no-pivot -b "$BUNDLE" "$(new_id)" </dev/null
