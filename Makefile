@@ -69,7 +69,7 @@ $(BUILD)/unit-asan/%: tests/unit/%.c tests/unit/unit.h $(OCI_SRC) $(UTIL_SRC)
 # Debian packages: the build needs the -dev libraries, the tests bats and a
 # busybox-static to make root filesystems from.
 BUILD_PKGS := libseccomp-dev libcap-ng-dev libyajl-dev pkg-config
-TEST_PKGS := bats busybox-static socat procps iproute2 util-linux
+TEST_PKGS := bats busybox-static socat procps iproute2 util-linux jq
 deps:
 	@tests/install-packages $(BUILD_PKGS)
 test-deps: deps
