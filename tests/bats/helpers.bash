@@ -146,9 +146,12 @@ test_rootfs() {
 
 # ------------------------------------------------------------------- husk
 
-# husk ARGS...: the husk under test, with this test's state root.
+# husk ARGS...: the husk under test, with this test's state root. A husk
+# that hangs is killed after HUSK_TEST_TIMEOUT seconds (a deadlock guard, not
+# a timing assertion: status 124 then).
+HUSK_TEST_TIMEOUT=${HUSK_TEST_TIMEOUT:-120}
 husk() {
-	"$HUSK_BIN" --root "$HUSK_ROOT" "$@"
+	timeout --foreground -k 10 "$HUSK_TEST_TIMEOUT" "$HUSK_BIN" --root "$HUSK_ROOT" "$@"
 }
 
 # new_id [PREFIX]: a container id unique to this run and test, remembered
@@ -222,9 +225,14 @@ add_mount() {
 # run_in_container ARG...: run ARGs in a fresh foreground container of
 # $BUNDLE (stdin /dev/null); prints its output, returns its exit code.
 # Use as `run run_in_container cmd args`.
+# (The output goes through a file, not the caller's pipe: a container init
+# left behind by a husk bug must not keep `run` waiting for EOF.)
 run_in_container() {
+	local out=$BATS_TEST_TMPDIR/.run-output rc=0
 	set_args "$@" || return
-	husk run -b "$BUNDLE" "$(new_id)" </dev/null
+	husk run -b "$BUNDLE" "$(new_id)" </dev/null >"$out" 2>&1 3>&- || rc=$?
+	cat "$out"
+	return $rc
 }
 
 # sh_in_container SCRIPT: run_in_container sh -c SCRIPT
