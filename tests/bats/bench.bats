@@ -87,8 +87,8 @@ b3"
 	run "$HUSK_SRC/bench/report" "$d"
 	assert_success
 	# floor: min 1, median 2; husk: min 3, median 4.5; crun 10
-	assert_line "| run | floor | 3 | 1.00 | 2.00 | 1.00 | 0.20 |"
-	assert_line "| run | husk | 4 | 3.00 | 4.50 | 2.25 | 0.45 |"
-	assert_line "| run | crun | 1 | 10.00 | 10.00 | 5.00 | 1.00 |"
+	assert_line "| run | floor | 3 | 1.00 | 2.00 | 1.00 (1.00) | 0.20 (0.10) |"
+	assert_line "| run | husk | 4 | 3.00 | 4.50 | 2.25 (3.00) | 0.45 (0.30) |"
+	assert_line "| run | crun | 1 | 10.00 | 10.00 | 5.00 (10.00) | 1.00 (1.00) |"
 	assert_output_contains "| run true <= 2x floor (median) | 2.25x floor"
 }
