@@ -29,9 +29,11 @@ endif
 
 OCI_SRC := $(wildcard oci/*.c)
 UTIL_SRC := $(wildcard src/util/*.c)
+# pure runtime code that the unit tests link as well
+UNIT_EXTRA_SRC := src/criu.c
 RUNTIME_SRC := $(wildcard src/*.c src/cmd/*.c src/linux/*.c)
 HUSK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC) $(RUNTIME_SRC))
-LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC))
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC) $(UNIT_EXTRA_SRC))
 
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
@@ -62,14 +64,14 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJ)
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) -lyajl
 
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-$(BUILD)/unit-asan/%: tests/unit/%.c tests/unit/unit.h $(OCI_SRC) $(UTIL_SRC)
+$(BUILD)/unit-asan/%: tests/unit/%.c tests/unit/unit.h $(OCI_SRC) $(UTIL_SRC) $(UNIT_EXTRA_SRC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit -std=gnu11 $(WARN) -O1 -g $(ASAN) -o $@ $< $(OCI_SRC) $(UTIL_SRC) -lyajl
+	$(CC) $(CPPFLAGS) -Itests/unit -std=gnu11 $(WARN) -O1 -g $(ASAN) -o $@ $< $(OCI_SRC) $(UTIL_SRC) $(UNIT_EXTRA_SRC) -lyajl
 
 # Debian packages: the build needs the -dev libraries, the tests bats and a
 # busybox-static to make root filesystems from.
 BUILD_PKGS := libseccomp-dev libcap-ng-dev libyajl-dev pkg-config
-TEST_PKGS := bats busybox-static socat procps iproute2 util-linux jq
+TEST_PKGS := bats busybox-static socat procps iproute2 util-linux jq criu
 deps:
 	@tests/install-packages $(BUILD_PKGS)
 test-deps: deps
