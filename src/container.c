@@ -173,6 +173,8 @@ static int make_state(struct create_ctx *c, struct husk_err **err)
 	c->st.created = strdup(created);
 	if (fs_write_atomic(c->sd.fd, STATE_CONFIG, c->config_text, c->config_len, 0600, err) < 0)
 		return husk_err_wrap(err, "snapshot config");
+	if (c->o->restorer)
+		return 0;	/* restored processes are past the start gate */
 	if (mkfifoat(c->sd.fd, STATE_FIFO, 0600) < 0)
 		return husk_syserr(err, "create exec fifo");
 	/* read-write, so opening never blocks; start writes the byte that
@@ -284,6 +286,45 @@ static bool cgroup_exists(const struct cgroup_layout *l, const char *path)
 	return access(dir, F_OK) == 0;
 }
 
+/* Restore: the restorer's helper (criu) stands in for the init until it is
+ * in the cgroup, then brings the container's processes back. */
+static int restore_spawn(struct create_ctx *c, struct husk_err **err)
+{
+	const struct restore_target t = {
+		.id = c->o->id, .bundle = c->bundle, .rootfs = c->rootfs,
+		.cgroup_path = c->cgroup_path, .state_dir = c->sd.path, .cfg = c->cfg,
+	};
+
+	c->pid = c->o->restorer->spawn(c->o->restorer->arg, &t, err);
+	if (c->pid < 0) {
+		c->pid = 0;
+		return -1;
+	}
+	c->pidfd = syscall(SYS_pidfd_open, c->pid, 0);
+	return c->pidfd < 0 ? husk_syserr(err, "pidfd of pid %d", c->pid) : 0;
+}
+
+static int restore_finish(struct create_ctx *c, struct husk_err **err)
+{
+	pid_t pid = c->o->restorer->finish(c->o->restorer->arg, err);
+
+	close(c->pidfd);	/* the helper is gone either way */
+	c->pidfd = -1;
+	c->pid = 0;
+	if (pid < 0)
+		return -1;
+	c->pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (c->pidfd < 0) {
+		husk_syserr(err, "pidfd of the restored pid %d", pid);
+		kill(pid, SIGKILL);	/* a child not yet reaped: its pid is still ours */
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	c->pid = c->st.pid = pid;
+	proc_stat(pid, &c->st.pid_start, NULL);
+	return 0;
+}
+
 /* The parent's share of the set-up, then wait for the init to be ready. */
 static int finish_init(struct create_ctx *c, struct husk_err **err)
 {
@@ -298,11 +339,13 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 	if (state_write(&c->sd, &c->st, err) < 0)
 		return -1;
 	crashpoint("after-clone");
-	if (c->ns.new_userns && ns_write_id_maps(c->cfg, c->pid, err) < 0)
+	if (c->ns.new_userns && !c->o->restorer && ns_write_id_maps(c->cfg, c->pid, err) < 0)
 		return -1;
 	if (cgroup_enter(&c->cgroups, c->cgroup_path, c->pid, &c->cgroup_made, err) < 0)
 		return -1;
 	crashpoint("after-cgroup");
+	if (c->o->restorer)
+		return restore_finish(c, err);
 	if (sync_send(c->sync_fd[0], SYNC_GO, NULL) < 0)
 		return husk_syserr(err, "start the container init");
 	msg = serve_init(c, &text, err);
@@ -389,7 +432,9 @@ int container_create(const struct create_opts *o, struct created *out, struct hu
 		c.ns.join_fd[i] = -1;
 	if (state_check_id(o->id, err) < 0 || load_config(&c, err) < 0 || preflight(&c, err) < 0)
 		goto out;
-	if (make_state(&c, err) < 0 || spawn_init(&c, err) < 0 || finish_init(&c, err) < 0)
+	if (make_state(&c, err) < 0 ||
+	    (o->restorer ? restore_spawn(&c, err) : spawn_init(&c, err)) < 0 ||
+	    finish_init(&c, err) < 0)
 		goto undo;
 	c.st.created_done = true;
 	if (state_write(&c.sd, &c.st, err) < 0)
@@ -398,7 +443,7 @@ int container_create(const struct create_opts *o, struct created *out, struct hu
 		goto undo;
 	if (o->pid_file && write_pid_file(o->pid_file, c.pid, err) < 0)
 		goto undo;
-	events_append(c.sd.fd, o->id, "created", NULL);
+	events_append(c.sd.fd, o->id, o->restorer ? "restored" : "created", NULL);
 	out->pid = c.pid;
 	out->pidfd = steal_fd(c.pidfd);
 	out->pty_master = o->foreground ? steal_fd(c.pty_master) : -1;
@@ -410,7 +455,7 @@ out:
 	if (c.pidfd >= 0)
 		close(c.pidfd);
 	free_create(&c);
-	return ret < 0 ? husk_err_wrap(err, "create \"%s\"", o->id) : 0;
+	return ret < 0 ? husk_err_wrap(err, "%s \"%s\"", o->restorer ? "restore" : "create", o->id) : 0;
 }
 
 static int open_existing(const char *root, const char *id, struct state_dir *sd,

@@ -27,6 +27,8 @@ static const struct {
 	{ "spec", cmd_spec, "write a default config.json" },
 	{ "wait", cmd_wait, "wait for a container to stop and exit with its code" },
 	{ "events", cmd_events, "stream a container's lifecycle events" },
+	{ "checkpoint", cmd_checkpoint, "checkpoint a running container with criu" },
+	{ "restore", cmd_restore, "restore a container from a checkpoint" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -8,6 +8,26 @@
 
 #include "husk/error.h"
 
+struct oci_config;
+
+/* What a restorer works on: the container as create has prepared it. */
+struct restore_target {
+	const char *id, *bundle, *rootfs, *cgroup_path;
+	const char *state_dir;		/* ROOT/ID, made and locked */
+	const struct oci_config *cfg;
+};
+
+/* Restore instead of a new init (husk restore): create does everything
+ * else as for a new container (bundle, state, cgroup, pid file). spawn
+ * starts a helper that waits while create places it in the container's
+ * cgroup; finish lets it go and returns the pid of the restored init, a
+ * child of the caller. Each reaps its helper when it fails. */
+struct create_restorer {
+	pid_t (*spawn)(void *arg, const struct restore_target *t, struct husk_err **err);
+	pid_t (*finish)(void *arg, struct husk_err **err);
+	void *arg;
+};
+
 struct create_opts {
 	const char *root;
 	const char *id;
@@ -19,6 +39,7 @@ struct create_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;	/* plus LISTEN_FDS from the environment */
+	const struct create_restorer *restorer;	/* NULL: a new init */
 };
 
 /* The container init after a successful create. */
