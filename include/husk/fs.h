@@ -15,7 +15,7 @@ char *fs_read_fileat(int dirfd, const char *path, size_t *len, struct husk_err *
 int fs_write_file(const char *path, const char *buf, size_t len, struct husk_err **err);
 int fs_write_fileat(int dirfd, const char *path, const char *buf, size_t len,
 		    struct husk_err **err);
-/* Replace dirfd/name atomically: temp file, fsync, rename. */
+/* Replace dirfd/name atomically: temp file, then rename over the name. */
 int fs_write_atomic(int dirfd, const char *name, const char *buf, size_t len,
 		    mode_t mode, struct husk_err **err);
 /* Write a pid file atomically, so a manager polling it never reads half. */

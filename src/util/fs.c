@@ -103,7 +103,9 @@ int fs_write_atomic(int dirfd, const char *name, const char *buf, size_t len,
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return husk_syserr(err, "create \"%s\"", tmp);
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	/* no fsync: state lives on /run and means nothing after a reboot;
+	 * the rename alone keeps readers from seeing a partial file */
+	if (write_all(fd, buf, len) < 0) {
 		husk_syserr(err, "write \"%s\"", tmp);
 		unlinkat(dirfd, tmp, 0);
 		return -1;
