@@ -8,7 +8,7 @@
 # To add a subcommand: add it to _husk_commands and give it a case in
 # _husk_command_spec (its flags, and what its positional arguments are).
 
-_husk_commands="create start run exec state list kill delete spec wait events"
+_husk_commands="create start run exec state list kill delete spec wait events checkpoint restore"
 
 # Global flags that take a value, and those that don't.
 _husk_global_value_flags="--root --log --log-format --criu --rootless"
@@ -48,6 +48,18 @@ _husk_command_spec()
 		flags="-q --quiet" ;;
 	spec)	value_flags="-b --bundle"
 		flags="--rootless" ;;
+	checkpoint)
+		value_flags="--image-path --work-path --parent-path --manage-cgroups-mode
+			--empty-ns --page-server"
+		flags="--leave-running --tcp-established --ext-unix-sk --shell-job
+			--file-locks --pre-dump --auto-dedup"
+		args="id none" ;;
+	restore)
+		value_flags="--image-path --work-path -b --bundle --pid-file --console-socket
+			--manage-cgroups-mode --empty-ns"
+		flags="-d --detach --no-pivot --no-subreaper --tcp-established --ext-unix-sk
+			--shell-job --file-locks --auto-dedup"
+		args="new-id none" ;;
 	*)	return 1 ;;
 	esac
 	flags="$flags -h --help"
@@ -92,6 +104,13 @@ _husk_value()
 	:--criu)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -c -- "$val")) ;;
+	checkpoint:--image-path|checkpoint:--work-path|restore:--image-path|restore:--work-path)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -- "$val")) ;;
+	*:--manage-cgroups-mode)
+		COMPREPLY=($(compgen -W "soft full strict ignore" -- "$val")) ;;
+	*:--empty-ns)
+		COMPREPLY=($(compgen -W "network" -- "$val")) ;;
 	list:-f|list:--format)
 		COMPREPLY=($(compgen -W "table json" -- "$val")) ;;
 	exec:-c|exec:--cap)

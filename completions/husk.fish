@@ -7,7 +7,7 @@
 # To add a subcommand: add it to __husk_commands and give it its flags and
 # arguments below, in a block of its own.
 
-set -l __husk_commands create start run exec state list kill delete spec wait events
+set -l __husk_commands create start run exec state list kill delete spec wait events checkpoint restore
 
 # Global flags that take a value (their value is not the subcommand).
 function __husk_global_takes_value
@@ -56,6 +56,10 @@ function __husk_command_takes_value
             string match -qr -- '^(-f|--?format)$' $argv[2]
         case spec
             string match -qr -- '^(-b|--?bundle)$' $argv[2]
+        case checkpoint
+            string match -qr -- '^--?(image-path|work-path|parent-path|manage-cgroups-mode|empty-ns|page-server)$' $argv[2]
+        case restore
+            string match -qr -- '^(-b|--?(bundle|image-path|work-path|pid-file|console-socket|manage-cgroups-mode|empty-ns))$' $argv[2]
         case '*'
             return 1
     end
@@ -176,6 +180,8 @@ complete -c husk -n __husk_needs_command -a delete -d 'Delete a container and ev
 complete -c husk -n __husk_needs_command -a spec -d 'Write a default config.json'
 complete -c husk -n __husk_needs_command -a wait -d 'Wait for a container to stop and exit with its code'
 complete -c husk -n __husk_needs_command -a events -d "Stream a container's lifecycle events"
+complete -c husk -n __husk_needs_command -a checkpoint -d 'Checkpoint a running container with criu'
+complete -c husk -n __husk_needs_command -a restore -d 'Restore a container from a checkpoint'
 
 # Every subcommand
 complete -c husk -n "__husk_using_command $__husk_commands; and not __husk_using_command exec" -s h -l help -d 'Print the help of the command'
@@ -235,3 +241,25 @@ complete -c husk -n '__husk_using_command list' -s f -l format -x -a 'table json
 # spec
 complete -c husk -n '__husk_using_command spec' -s b -l bundle -x -a '(__fish_complete_directories)' -d 'Where to write config.json (default: .)'
 complete -c husk -n '__husk_using_command spec' -l rootless -d 'A config for a container run by an unprivileged user'
+
+# checkpoint and restore
+complete -c husk -n '__husk_using_command checkpoint; and __husk_arg_is 0' -a '(__husk_ids)' -d Container
+complete -c husk -n '__husk_using_command checkpoint restore' -l image-path -x -a '(__fish_complete_directories)' -d 'criu image directory (default: ./checkpoint)'
+complete -c husk -n '__husk_using_command checkpoint restore' -l work-path -x -a '(__fish_complete_directories)' -d 'Where criu writes its log'
+complete -c husk -n '__husk_using_command checkpoint restore' -l manage-cgroups-mode -x -a 'soft full strict ignore' -d 'cgroups mode'
+complete -c husk -n '__husk_using_command checkpoint restore' -l empty-ns -x -a network -d 'Create the namespace but do not restore its contents'
+complete -c husk -n '__husk_using_command checkpoint restore' -l tcp-established -d 'Allow open TCP connections'
+complete -c husk -n '__husk_using_command checkpoint restore' -l ext-unix-sk -d 'Allow external unix sockets'
+complete -c husk -n '__husk_using_command checkpoint restore' -l shell-job -d "Allow a shell job (stdio on the caller's terminal)"
+complete -c husk -n '__husk_using_command checkpoint restore' -l file-locks -d 'Checkpoint and restore file locks'
+complete -c husk -n '__husk_using_command checkpoint restore' -l auto-dedup -d 'Deduplicate the memory images'
+complete -c husk -n '__husk_using_command checkpoint' -l parent-path -x -a '(__fish_complete_directories)' -d 'Images of a previous pre-dump, relative to --image-path'
+complete -c husk -n '__husk_using_command checkpoint' -l leave-running -d 'Leave the container running after the checkpoint'
+complete -c husk -n '__husk_using_command checkpoint' -l pre-dump -d 'Save the memory only and leave the container running'
+complete -c husk -n '__husk_using_command checkpoint' -l page-server -x -d 'Send the memory pages to a criu page server (ADDRESS:PORT)'
+complete -c husk -n '__husk_using_command restore' -s b -l bundle -x -a '(__fish_complete_directories)' -d 'Bundle directory (default: current directory)'
+complete -c husk -n '__husk_using_command restore' -l pid-file -r -F -d "Write the restored init's pid to a file"
+complete -c husk -n '__husk_using_command restore' -l console-socket -r -F -d 'Unix socket that receives the pty master'
+complete -c husk -n '__husk_using_command restore' -s d -l detach -d 'Return once the container is restored'
+complete -c husk -n '__husk_using_command restore' -l no-pivot -d 'Accepted for runc compatibility'
+complete -c husk -n '__husk_using_command restore' -l no-subreaper -d 'Accepted for runc compatibility'
