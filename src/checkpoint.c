@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,21 +79,29 @@ static int run_criu(char *const argv[], char **out, struct husk_err **err)
 		close(output[1]);
 		output[1] = -1;
 		for (;;) {
+			char scratch[512], *to = scratch;
+			size_t room = sizeof(scratch);
 			ssize_t n;
 
 			if (len + 4096 > cap) {
-				char *grown = realloc(buf, cap = cap ? cap * 2 : 8192);
+				char *grown = realloc(buf, cap ? cap * 2 : 8192);
 
-				if (!grown)
-					break;
-				buf = grown;
+				if (grown) {
+					buf = grown;
+					cap = cap ? cap * 2 : 8192;
+				}
 			}
-			n = read(output[0], buf + len, cap - len - 1);
+			if (len + 1 < cap) {	/* else drain, so criu never blocks */
+				to = buf + len;
+				room = cap - len - 1;
+			}
+			n = read(output[0], to, room);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0)
 				break;
-			len += n;
+			if (to != scratch)
+				len += n;
 		}
 		if (buf)
 			buf[len] = '\0';
@@ -650,6 +658,7 @@ static void restore_ctx_free(struct restore_ctx *r)
 __attribute__((noreturn, format(printf, 2, 3)))
 static void helper_fail(int report_fd, const char *fmt, ...)
 {
+	int saved = errno;
 	char msg[1024];
 	va_list ap;
 	int len;
@@ -659,7 +668,7 @@ static void helper_fail(int report_fd, const char *fmt, ...)
 	va_end(ap);
 	if (len >= (int)sizeof(msg))
 		len = sizeof(msg) - 1;
-	len += snprintf(msg + len, sizeof(msg) - len, ": %s", strerror(errno));
+	len += snprintf(msg + len, sizeof(msg) - len, ": %s", strerror(saved));
 	(void)!write(report_fd, msg, len);
 	_exit(127);
 }
@@ -670,12 +679,16 @@ static void helper_fail(int report_fd, const char *fmt, ...)
 __attribute__((noreturn))
 static void helper_main(struct restore_ctx *r, const struct restore_target *t)
 {
-	int keep[1] = { r->report[1] };
+	int keep[1];
 	char byte;
 
 	process_reset_signals();
 	close(r->go[1]);
 	close(r->report[0]);
+	/* above 3 and 4, where the namespace fds go */
+	keep[0] = r->report[1] = fcntl(r->report[1], F_DUPFD_CLOEXEC, 10);
+	if (keep[0] < 0)
+		_exit(127);
 	if (unshare(CLONE_NEWNS) < 0)
 		helper_fail(r->report[1], "restore: unshare the mount namespace of criu");
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
@@ -736,7 +749,10 @@ static pid_t restore_spawn(void *arg, const struct restore_target *t, struct hus
 	r->argv = criu_restore_argv(&plan, err);
 	if (!r->argv)
 		return -1;
-	if (pipe2(r->go, O_CLOEXEC) < 0 || pipe2(r->report, O_CLOEXEC) < 0)
+	/* go is a socket: sending to a helper that died early is EPIPE, not
+	 * SIGPIPE */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->go) < 0 ||
+	    pipe2(r->report, O_CLOEXEC) < 0)
 		return husk_syserr(err, "restore: pipe");
 	r->helper = fork();
 	if (r->helper < 0)
@@ -772,7 +788,7 @@ static pid_t restore_finish(void *arg, struct husk_err **err)
 	int status;
 	pid_t pid;
 
-	(void)!write(r->go[1], "", 1);
+	(void)!send(r->go[1], "", 1, MSG_NOSIGNAL);
 	close(r->go[1]);
 	r->go[1] = -1;
 	while (waitpid(r->helper, &status, 0) < 0 && errno == EINTR)
@@ -812,12 +828,12 @@ static int restore_preflight(struct restore_ctx *r, struct husk_err **err)
 	json = fs_read_file(path, NULL, err);
 	if (!json || criu_descriptors_parse(json, r->fds, err) < 0)
 		return husk_err_wrap(err, "--image-path \"%s\"", c->image_path);
+	if (criu_check_binary(r->o->criu, err) < 0)
+		return -1;
 	if (c->work_path && make_dir(c->work_path, "--work-path", err) < 0)
 		return -1;
 	r->log_dir = strdup(c->work_path ? c->work_path : c->image_path);
-	if (!r->log_dir)
-		return husk_error(err, ENOMEM, "restore");
-	return criu_check_binary(r->o->criu, err);
+	return r->log_dir ? 0 : husk_error(err, ENOMEM, "restore");
 }
 
 int container_restore(const struct restore_opts *o, struct created *out, struct husk_err **err)
