@@ -146,9 +146,17 @@ int criu_check_binary(const char *criu, struct husk_err **err)
 	char have[32], need[32];
 	int status = run_criu(argv, &out, err), version;
 
-	if (status < 0)
-		return husk_err_wrap(err, "checkpoint/restore needs criu %s or newer (--criu PATH names it)",
-				     (criu_version_string(CRIU_MIN_VERSION, need, sizeof(need)), need));
+	criu_version_string(CRIU_MIN_VERSION, need, sizeof(need));
+	if (status < 0) {
+		/* "criu "PATH": No such file or directory", with what to do */
+		cleanup_free char *msg = err && *err ? strdup((*err)->msg) : NULL;
+
+		if (!msg)
+			return -1;
+		husk_err_free(err);
+		return husk_error(err, 0, "%s (husk needs criu %s or newer; --criu PATH names it)",
+				  msg, need);
+	}
 	version = criu_version_parse(out);
 	if (version < 0) {
 		out[strcspn(out, "\n")] = '\0';
@@ -157,7 +165,6 @@ int criu_check_binary(const char *criu, struct husk_err **err)
 	}
 	if (version < CRIU_MIN_VERSION) {
 		criu_version_string(version, have, sizeof(have));
-		criu_version_string(CRIU_MIN_VERSION, need, sizeof(need));
 		return husk_error(err, 0, "criu \"%s\" is version %s, too old: husk needs criu %s or newer",
 				  criu, have, need);
 	}
