@@ -560,6 +560,11 @@ int container_checkpoint(const struct checkpoint_opts *o, struct husk_err **err)
 	state_close(&d.sd);
 	gone = !c->leave_running && !c->pre_dump;
 	ret = gone ? container_delete(o->root, o->id, true, err) : 0;
+	if (ret < 0 && (*err)->errnum == ENOENT) {
+		/* a foreground `husk run` saw its init end and deleted it first */
+		husk_err_free(err);
+		ret = 0;
+	}
 out:
 	dump_ctx_free(&d);
 	return ret < 0 ? husk_err_wrap(err, "checkpoint \"%s\"", o->id) : 0;
