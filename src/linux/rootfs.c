@@ -54,6 +54,56 @@ static int prepare_propagation(const struct oci_config *cfg, struct husk_err **e
 	return 0;
 }
 
+/* mountinfo escapes space, tab, newline and backslash as \ooo */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/* pivot_root refuses a new root whose parent mount is shared, and an
+ * unbindable mount cannot be bound onto itself: as runc does, the mount
+ * that holds the rootfs is made private (in the container's mount
+ * namespace only) before the rootfs is bound. rootfsPropagation is applied
+ * to the new / afterwards, by rootfs_finish. */
+static int rootfs_parent_private(const char *rootfs, struct husk_err **err)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[8192], mp[4096], best[4096] = "/";
+	size_t best_len = 0;
+
+	if (!f)
+		return husk_syserr(err, "read /proc/self/mountinfo");
+	while (fgets(line, sizeof(line), f)) {
+		size_t n;
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		unescape_octal(mp);
+		n = strlen(mp);
+		if (n == 1 && mp[0] == '/')
+			n = 0;
+		if (n >= best_len && !strncmp(rootfs, mp, n) && (rootfs[n] == '/' || rootfs[n] == '\0')) {
+			snprintf(best, sizeof(best), "%s", n ? mp : "/");
+			best_len = n;
+		}
+	}
+	fclose(f);
+	if (mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+		return husk_syserr(err, "make \"%s\", the mount holding the rootfs, private", best);
+	return 0;
+}
+
 static int switch_root(const char *rootfs, int rootfd, bool no_pivot, struct husk_err **err)
 {
 	if (fchdir(rootfd) < 0)
@@ -81,7 +131,7 @@ int rootfs_setup(const struct oci_config *cfg, const struct rootfs_opts *o,
 {
 	cleanup_close int rootfd = -1;
 
-	if (prepare_propagation(cfg, err) < 0)
+	if (prepare_propagation(cfg, err) < 0 || rootfs_parent_private(o->rootfs, err) < 0)
 		return -1;
 	if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return husk_syserr(err, "bind rootfs \"%s\"", o->rootfs);

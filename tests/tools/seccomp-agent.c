@@ -9,7 +9,9 @@
  * notification with -ERRNO and appends "syscall NR" to OUT.notes, until
  * no process uses the filter any more. Exits 0 after that, 1 on errors.
  * Plain kernel UAPI: no libseccomp needed. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
