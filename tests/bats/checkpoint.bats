@@ -16,6 +16,7 @@ COUNTER='i=0; while :; do i=$((i+1)); echo $i >>/data/count; sleep 0.1; done'
 teardown() {
 	[ -z "${PAGE_SERVER:-}" ] || kill "$PAGE_SERVER" 2>/dev/null || true
 	husk_teardown
+	[ -z "${NETNS:-}" ] || ip netns del "$NETNS" 2>/dev/null || true
 }
 
 setup() {
@@ -157,6 +158,10 @@ still_running() {
 	assert_success
 	assert_output_contains "i=\$((i+1))"
 	refute grep -q "^0::/husk" <<<"$output"	# the cgroup namespace came back too
+	# masked files are /dev/null again (an external mount of criu's)
+	run husk exec "$id" stat -c %t:%T /proc/keys
+	assert_success
+	assert_output "1:3"
 	run husk kill "$id" KILL
 	assert_success
 	wait_status "$id" stopped
@@ -210,6 +215,27 @@ still_running() {
 	wait_until lines_beyond $((n + 2))
 	assert_equal "$(line_at $((n + 1)))" $(($(line_at "$n") + 1))
 	run husk delete --force "$b"
+	assert_success
+}
+
+@test "a network namespace joined by path is external: the restored container is back in it" {
+	requires_criu
+	counter_bundle
+	NETNS=husk-ckpt-$$-$RANDOM
+	ip netns add "$NETNS"
+	cfg '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)' \
+		--arg p "/run/netns/$NETNS"
+	id=$(new_id)
+	run_piped "$id"
+	wait_until lines_beyond 1
+	run criu_hk checkpoint --image-path "$IMG" "$id"
+	assert_success
+	restore_piped "$id" --image-path "$IMG"
+	pid=$(container_pid "$id")
+	assert_equal "$(stat -L -c %i "/proc/$pid/ns/net")" "$(stat -L -c %i "/run/netns/$NETNS")"
+	n=$(count_lines)
+	wait_until lines_beyond "$n"
+	run consecutive 1
 	assert_success
 }
 
