@@ -5,7 +5,10 @@
  *   parent -> child  SYNC_GO     ids mapped, cgroup joined: go on
  *   child -> parent  SYNC_PTY    (with the pty master as SCM_RIGHTS)
  *   child -> parent  SYNC_READY  all set up
- *   child -> parent  SYNC_ERROR  followed by the error text; child exits */
+ *   child -> parent  SYNC_ERROR  followed by the error text; child exits
+ *   init -> parent   SYNC_HOOKS  mounts made: run prestart/createRuntime,
+ *                                answer SYNC_GO
+ *   child -> parent  SYNC_SECCOMP (with a seccomp notify fd as SCM_RIGHTS) */
 #ifndef HUSK_PROCESS_H
 #define HUSK_PROCESS_H
 
