@@ -144,9 +144,10 @@ still_running() {
 	n=$(count_lines)
 	assert_equal "$(line_at "$n")" "$n"
 
-	restore_piped "$id" --image-path "$IMG"
+	restore_piped "$id" --image-path "$IMG" --pid-file "$BATS_TEST_TMPDIR/pid"
 	assert_equal "$(state_field "$id" .status)" running
 	pid=$(container_pid "$id")
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/pid")" "$pid"
 	in_cgroup "$pid" "$id"
 	[ -e "$IMG/restore.log" ]
 	wait_until lines_beyond $((n + 2))
