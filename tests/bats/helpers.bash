@@ -169,6 +169,7 @@ new_id() {
 # `true`. Prints nothing; sets BUNDLE and ROOTFS when DIR is the default.
 make_bundle() {
 	local dir=${1:-$BATS_TEST_TMPDIR/bundle} src
+	[ -x "$BUSYBOX" ] || skip "no $BUSYBOX to make a rootfs from (install busybox-static)"
 	src=$(test_rootfs) || return
 	mkdir -p "$dir" || return
 	# a private copy: tests may write to it, and its inodes identify the
@@ -400,6 +401,7 @@ husk_setup() {
 	husk_snapshot
 	[ -x "$HUSK_BIN" ] || skip "no husk binary at $HUSK_BIN (run make)"
 	[ "$(id -u)" = 0 ] || skip "needs root"
+	command -v jq >/dev/null || skip "no jq (make test-deps installs it)"
 	HUSK_ROOT=$BATS_TEST_TMPDIR/root
 	: >"$BATS_TEST_TMPDIR/.ids"
 	host_mounts >"$BATS_TEST_TMPDIR/.mounts"

@@ -18,7 +18,7 @@ LONG=(sh -c 'touch /started; exec sleep 1000')
 	state=$output
 	assert_equal "$(jq -r .status <<<"$state")" created
 	assert_equal "$(jq -r .id <<<"$state")" "$id"
-	assert_equal "$(jq -r .bundle <<<"$state")" "$BUNDLE"
+	assert_equal "$(jq -r .bundle <<<"$state")" "$(realpath "$BUNDLE")"
 	assert_equal "$(jq -r '.annotations["org.example.k"]' <<<"$state")" v
 	jq -e '.ociVersion | test("^1\\.")' <<<"$state"
 	pid=$(jq -r .pid <<<"$state")
@@ -177,7 +177,7 @@ sigcaught() {
 	id=$(new_id)
 	cd "$BATS_TEST_TMPDIR"
 	husk create -b bundle "$id" </dev/null >/dev/null 2>&1 3>&-
-	assert_equal "$(state_field "$id" .bundle)" "$BUNDLE"
+	assert_equal "$(state_field "$id" .bundle)" "$(realpath "$BUNDLE")"
 }
 
 @test "state: unknown id fails and names the id" {
@@ -213,12 +213,12 @@ sigcaught() {
 	assert_equal "$(wc -l <<<"$output")" 3
 	assert_equal "$(awk -v id="$a" '$1 == id {print $2, $3}' <<<"$output")" "$pa created"
 	assert_equal "$(awk -v id="$b" '$1 == id {print $2, $3}' <<<"$output")" "$pb running"
-	assert_output_contains "$BUNDLE"
+	assert_output_contains "$(realpath "$BUNDLE")"
 
 	run husk list --format json
 	assert_success
 	assert_equal "$(jq -r --arg id "$a" '.[] | select(.id == $id) | "\(.pid) \(.status) \(.bundle)"' <<<"$output")" \
-		"$pa created $BUNDLE"
+		"$pa created $(realpath "$BUNDLE")"
 	assert_equal "$(jq -r --arg id "$b" '.[] | select(.id == $id) | "\(.pid) \(.status)"' <<<"$output")" \
 		"$pb running"
 	assert_equal "$(jq length <<<"$output")" 2
