@@ -72,21 +72,31 @@ static int plan_namespaces(struct exec_ctx *x, struct husk_err **err)
 	return 0;
 }
 
+/* A uid or gid: decimal digits only (strtoul would take "-1" and wrap), and
+ * never (uint32_t)-1, which setresuid/setresgid read as "leave unchanged":
+ * `-u -1` ran the process as root. */
+static bool parse_id(const char *s, char **end, uint32_t *out)
+{
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, end, 10);
+	if (errno || v >= UINT32_MAX)
+		return false;
+	*out = v;
+	return true;
+}
+
 static int parse_user(const char *spec, struct oci_user *u, struct husk_err **err)
 {
 	char *end;
-	unsigned long uid = strtoul(spec, &end, 10);
 
-	if (end == spec || (*end && *end != ':'))
-		return husk_error(err, 0, "exec: --user \"%s\": want UID[:GID]", spec);
-	u->uid = uid;
-	if (*end == ':') {
-		const char *g = end + 1;
-
-		u->gid = strtoul(g, &end, 10);
-		if (end == g || *end)
-			return husk_error(err, 0, "exec: --user \"%s\": want UID[:GID]", spec);
-	}
+	if (!parse_id(spec, &end, &u->uid) || (*end && *end != ':'))
+		return husk_error(err, 0, "exec: --user \"%s\": want UID[:GID], numbers below 4294967295", spec);
+	if (*end == ':' && (!parse_id(end + 1, &end, &u->gid) || *end))
+		return husk_error(err, 0, "exec: --user \"%s\": want UID[:GID], numbers below 4294967295", spec);
 	return 0;
 }
 
@@ -172,10 +182,10 @@ static int add_gids(struct oci_user *u, const struct arg_list *gids, struct husk
 	u->additional_gids = grown;
 	for (int i = 0; i < gids->n; i++) {
 		char *end;
-		unsigned long g = strtoul(gids->v[i], &end, 10);
+		uint32_t g;
 
-		if (end == gids->v[i] || *end)
-			return husk_error(err, 0, "exec: --additional-gids \"%s\": not a number", gids->v[i]);
+		if (!parse_id(gids->v[i], &end, &g) || *end)
+			return husk_error(err, 0, "exec: --additional-gids \"%s\": not a gid", gids->v[i]);
 		u->additional_gids[u->n_additional_gids++] = g;
 	}
 	return 0;
