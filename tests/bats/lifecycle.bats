@@ -171,6 +171,51 @@ sigcaught() {
 	wait_file "$ROOTFS/started"
 }
 
+@test "a process that exits on its own: stopped, and delete cleans up" {
+	make_bundle
+	set_args sh -c 'touch /started; exit 5'
+	id=$(new_id)
+	run_detached "$id"
+	wait_status "$id" stopped
+	[ -e "$ROOTFS/started" ]
+	run husk delete "$id"
+	assert_success
+	[ ! -e "$HUSK_ROOT/$id" ]
+	assert_equal "$(cgroups_of "$id")" ""
+}
+
+@test "kill of a created container stops it before it ever runs" {
+	make_bundle
+	set_args "${LONG[@]}"
+	id=$(new_id)
+	create_container "$id"
+	run husk kill "$id" KILL
+	assert_success
+	wait_status "$id" stopped
+	run husk start "$id"
+	assert_failure
+	[ ! -e "$ROOTFS/started" ]
+}
+
+@test "the config is locked in at create: start, state, kill, delete ignore the bundle" {
+	make_bundle
+	set_args "${LONG[@]}"
+	id=$(new_id)
+	create_container "$id"
+	echo 'not json' >"$BUNDLE/config.json"
+	run husk start "$id"
+	assert_success
+	wait_file "$ROOTFS/started"
+	rm "$BUNDLE/config.json"
+	assert_equal "$(state_field "$id" .status)" running
+	run husk kill "$id" KILL
+	assert_success
+	wait_status "$id" stopped
+	run husk delete "$id"
+	assert_success
+	[ ! -e "$HUSK_ROOT/$id" ]
+}
+
 @test "state: bundle is absolute when -b is relative" {
 	make_bundle
 	set_args "${LONG[@]}"
