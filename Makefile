@@ -22,9 +22,9 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE -DHUSK_VERSION='"$(VERSION)"' -DHUSK_COMMIT=
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
 
 ifeq ($(DYNAMIC),1)
-LIBS := -lseccomp -lcap-ng -lyajl
+LIBS := -lseccomp -lcap-ng -lyajl -lm
 else
-LIBS := -static -lseccomp -lcap-ng -lyajl_s
+LIBS := -static -lseccomp -lcap-ng -lyajl_s -lm
 endif
 
 OCI_SRC := $(wildcard oci/*.c)
@@ -33,7 +33,9 @@ UTIL_SRC := $(wildcard src/util/*.c)
 UNIT_EXTRA_SRC := src/criu.c
 RUNTIME_SRC := $(wildcard src/*.c src/cmd/*.c src/linux/*.c)
 HUSK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC) $(RUNTIME_SRC))
-LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC) $(UNIT_EXTRA_SRC))
+# cgroup code is unit-tested too, against fake cgroupfs trees
+CGROUP_SRC := $(wildcard src/linux/cgroup*.c)
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC) $(CGROUP_SRC) $(UNIT_EXTRA_SRC))
 
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
@@ -61,12 +63,12 @@ $(BUILD)/tools/%: tests/tools/%.c
 # binaries printing TAP. They are built twice: plain and with ASan/UBSan.
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) -lyajl
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) -lyajl -lm
 
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-$(BUILD)/unit-asan/%: tests/unit/%.c tests/unit/unit.h $(OCI_SRC) $(UTIL_SRC) $(UNIT_EXTRA_SRC)
+$(BUILD)/unit-asan/%: tests/unit/%.c tests/unit/unit.h $(OCI_SRC) $(UTIL_SRC) $(CGROUP_SRC) $(UNIT_EXTRA_SRC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit -std=gnu11 $(WARN) -O1 -g $(ASAN) -o $@ $< $(OCI_SRC) $(UTIL_SRC) $(UNIT_EXTRA_SRC) -lyajl
+	$(CC) $(CPPFLAGS) -Itests/unit -std=gnu11 $(WARN) -O1 -g $(ASAN) -o $@ $< $(OCI_SRC) $(UTIL_SRC) $(UNIT_EXTRA_SRC) $(CGROUP_SRC) -lyajl -lm
 
 # Debian packages: the build needs the -dev libraries, the tests bats and a
 # busybox-static to make root filesystems from.

@@ -32,6 +32,8 @@
 
 #define KILL_TIMEOUT_MS 10000
 
+static const struct cgroup_apply_opts resources_opts = { .what = "config.json: .linux.resources" };
+
 /* Everything create has done so far, so a failure can undo exactly that. */
 struct create_ctx {
 	const struct create_opts *o;
@@ -145,7 +147,10 @@ static int preflight(struct create_ctx *c, struct husk_err **err)
 		return -1;
 	c->cgroup_path = cgroup_path_for(c->cfg->linux_cfg ? c->cfg->linux_cfg->cgroups_path : NULL,
 					 c->o->id, err);
-	return c->cgroup_path ? 0 : -1;
+	if (!c->cgroup_path)
+		return -1;
+	return cgroup_check(&c->cgroups, c->cfg->linux_cfg ? c->cfg->linux_cfg->resources : NULL,
+			    &resources_opts, err);
 }
 
 static int make_state(struct create_ctx *c, struct husk_err **err)
@@ -276,16 +281,6 @@ static int serve_init(struct create_ctx *c, char **text, struct husk_err **err)
 	}
 }
 
-/* Whether the cgroup is there already (made by a manager, say): then it
- * is not husk's to remove. */
-static bool cgroup_exists(const struct cgroup_layout *l, const char *path)
-{
-	char dir[4096];
-
-	snprintf(dir, sizeof(dir), "%s%s", l->h[0].mount, path);
-	return access(dir, F_OK) == 0;
-}
-
 /* Restore: the restorer's helper (criu) stands in for the init until it is
  * in the cgroup, then brings the container's processes back. */
 static int restore_spawn(struct create_ctx *c, struct husk_err **err)
@@ -335,13 +330,20 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 	 * leaves a state that delete --force can clean up */
 	c->st.pid = c->pid;
 	proc_stat(c->pid, &c->st.pid_start, NULL);
-	c->st.cgroup_owned = !cgroup_exists(&c->cgroups, c->cgroup_path);
+	/* where the cgroup is there already (made by a manager, say), it is
+	 * not husk's to remove */
+	c->st.cgroup_made = cgroup_absent(&c->cgroups, c->cgroup_path);
+	c->st.cgroup_owned = c->st.cgroup_made != NULL;
 	if (state_write(&c->sd, &c->st, err) < 0)
 		return -1;
 	crashpoint("after-clone");
 	if (c->ns.new_userns && !c->o->restorer && ns_write_id_maps(c->cfg, c->pid, err) < 0)
 		return -1;
-	if (cgroup_enter(&c->cgroups, c->cgroup_path, c->pid, &c->cgroup_made, err) < 0)
+	if (cgroup_create(&c->cgroups, c->cgroup_path, c->pid, NULL, err) < 0)
+		return -1;
+	c->cgroup_made = c->st.cgroup_owned;
+	if (cgroup_apply(&c->cgroups, c->cgroup_path, c->cfg->linux_cfg ? c->cfg->linux_cfg->resources : NULL,
+			 &resources_opts, err) < 0)
 		return -1;
 	crashpoint("after-cgroup");
 	if (c->o->restorer)
@@ -387,7 +389,7 @@ static void undo_create(struct create_ctx *c)
 		waitpid(c->pid, NULL, 0);
 	}
 	if (c->cgroup_made)
-		cgroup_remove(&c->cgroups, c->cgroup_path, NULL);
+		cgroup_remove_made(&c->cgroups, c->cgroup_path, c->st.cgroup_made, NULL);
 	if (c->state_made)
 		state_remove(&c->sd, NULL);
 	/* the runtime-spec: a failed create hook stops the container and the
@@ -412,6 +414,7 @@ static void free_create(struct create_ctx *c)
 	if (c->state_made)
 		state_close(&c->sd);
 	free(c->st.created);
+	free(c->st.cgroup_made);
 	seccomp_prog_free(&c->seccomp);
 	ns_plan_close(&c->ns);
 	cgroup_layout_free(&c->cgroups);
@@ -568,18 +571,27 @@ out:
 static int signal_cgroup(const struct container_state *st, int sig, struct husk_err **err)
 {
 	struct cgroup_layout l;
-	pid_t *pids = NULL;
-	size_t n = 0;
 	int ret;
 
 	if (cgroup_layout_detect(&l, err) < 0)
 		return -1;
-	ret = cgroup_pids(&l, st->cgroup_path, &pids, &n, err);
-	for (size_t i = 0; ret == 0 && i < n; i++)
-		kill(pids[i], sig);
-	free(pids);
+	/* SIGKILL also thaws a paused container: frozen tasks die only then */
+	ret = cgroup_signal_all(&l, st->cgroup_path, sig, err);
 	cgroup_layout_free(&l);
 	return ret;
+}
+
+/* A paused (frozen) container acts on SIGKILL only once thawed. */
+static void thaw_for_kill(const struct container_state *st)
+{
+	struct cgroup_layout l;
+
+	if (!st->cgroup_path || cgroup_layout_detect(&l, NULL) < 0)
+		return;
+	if (cgroup_freezer_state(&l, st->cgroup_path) == CGROUP_FROZEN ||
+	    cgroup_freezer_state(&l, st->cgroup_path) == CGROUP_FREEZING)
+		cgroup_freeze(&l, st->cgroup_path, false, 1000, NULL);
+	cgroup_layout_free(&l);
 }
 
 int container_kill(const char *root, const char *id, int sig, bool all, struct husk_err **err)
@@ -601,6 +613,8 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct h
 		goto out;
 	}
 	ret = all ? signal_cgroup(&st, sig, err) : 0;
+	if (sig == SIGKILL && !all)
+		thaw_for_kill(&st);
 out:
 	state_free(&st);
 	state_close(&sd);
@@ -612,13 +626,13 @@ static int stop_everything(const struct container_state *st, struct husk_err **e
 {
 	cleanup_close int pidfd = proc_pidfd(st->pid, st->pid_start);
 
-	if (pidfd >= 0) {
+	if (pidfd >= 0)
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		if (proc_wait_gone(pidfd, st->pid, KILL_TIMEOUT_MS) < 0)
-			return husk_syserr(err, "wait for pid %d to die", st->pid);
-	}
+	/* before waiting: this also thaws a paused container */
 	if (st->cgroup_path)
 		signal_cgroup(st, SIGKILL, NULL);
+	if (pidfd >= 0 && proc_wait_gone(pidfd, st->pid, KILL_TIMEOUT_MS) < 0)
+		return husk_syserr(err, "wait for pid %d to die", st->pid);
 	return 0;
 }
 
@@ -651,7 +665,8 @@ int container_delete(const char *root, const char *id, bool force, struct husk_e
 	if (stop_everything(&st, err) < 0)
 		goto out;
 	if (st.cgroup_owned && st.cgroup_path &&
-	    (cgroup_layout_detect(&l, err) < 0 || cgroup_remove(&l, st.cgroup_path, err) < 0))
+	    (cgroup_layout_detect(&l, err) < 0 ||
+	     cgroup_remove_made(&l, st.cgroup_path, st.cgroup_made, err) < 0))
 		goto out;
 	events_append(sd.fd, id, "deleted", NULL);
 	ret = state_remove(&sd, err);

@@ -26,9 +26,13 @@ static const struct {
 	{ "delete", cmd_delete, "delete a container and everything it holds" },
 	{ "spec", cmd_spec, "write a default config.json" },
 	{ "wait", cmd_wait, "wait for a container to stop and exit with its code" },
-	{ "events", cmd_events, "stream a container's lifecycle events" },
+	{ "events", cmd_events, "stream a container's lifecycle events, or its resource statistics" },
 	{ "checkpoint", cmd_checkpoint, "checkpoint a running container with criu" },
 	{ "restore", cmd_restore, "restore a container from a checkpoint" },
+	{ "pause", cmd_pause, "freeze every process of a container" },
+	{ "resume", cmd_resume, "thaw a paused container" },
+	{ "update", cmd_update, "change the resource limits of a container" },
+	{ "ps", cmd_ps, "list the processes of a container" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -190,6 +190,8 @@ int state_write(const struct state_dir *sd, const struct container_state *st,
 	gen_str(g, "created", st->created);
 	gen_str(g, "cgroup_path", st->cgroup_path);
 	gen_bool(g, "cgroup_owned", st->cgroup_owned);
+	if (st->cgroup_made)
+		gen_str(g, "cgroup_made", st->cgroup_made);
 	gen_bool(g, "created_done", st->created_done);
 	gen_int(g, "pid", st->pid);
 	gen_int(g, "pid_start", (long long)st->pid_start);
@@ -273,6 +275,7 @@ int state_read(const struct state_dir *sd, struct container_state *st, struct hu
 	st->created = get_str(root, "created");
 	st->cgroup_path = get_str(root, "cgroup_path");
 	st->cgroup_owned = get_bool(root, "cgroup_owned");
+	st->cgroup_made = get_str(root, "cgroup_made");
 	st->created_done = get_bool(root, "created_done");
 	st->pid = get_int(root, "pid");
 	st->pid_start = get_int(root, "pid_start");
@@ -296,6 +299,7 @@ void state_free(struct container_state *st)
 	free(st->rootfs);
 	free(st->created);
 	free(st->cgroup_path);
+	free(st->cgroup_made);
 	for (size_t i = 0; i < st->annotations.n; i++) {
 		free(st->annotations.v[i].key);
 		free(st->annotations.v[i].value);

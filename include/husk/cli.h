@@ -30,6 +30,10 @@ int cmd_kill(const struct husk_globals *g, int argc, char **argv, struct husk_er
 int cmd_delete(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_wait(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_events(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
+int cmd_pause(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
+int cmd_resume(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
+int cmd_update(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
+int cmd_ps(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_checkpoint(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_restore(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_spec(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);

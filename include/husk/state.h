@@ -25,6 +25,7 @@ struct container_state {
 	char *created;		/* RFC 3339, UTC */
 	char *cgroup_path;	/* in every hierarchy, e.g. "/husk/ID" */
 	bool cgroup_owned;	/* husk made the cgroup, so delete removes it */
+	char *cgroup_made;	/* where: hierarchy mounts, one a line (NULL: all) */
 	bool created_done;	/* false while create is still running */
 	pid_t pid;		/* container init, host pid; 0 before clone */
 	uint64_t pid_start;	/* its start time, to spot a recycled pid */

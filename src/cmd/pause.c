@@ -16,7 +16,7 @@ int cmd_pause(const struct husk_globals *g, int argc, char **argv, struct husk_e
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r < 0 ? -1 : 0;
+		return args_status(r);
 	r = cgctl_pause(g->root, pos[0], err);
 	free(pos);
 	return r;

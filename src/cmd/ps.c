@@ -138,7 +138,7 @@ int cmd_ps(const struct husk_globals *g, int argc, char **argv, struct husk_err 
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r < 0 ? -1 : 0;
+		return args_status(r);
 	if (strcmp(format, "table") && strcmp(format, "json")) {
 		free(pos);
 		return husk_error(err, 0, "ps: --format: unknown format \"%s\" (want table or json)", format);

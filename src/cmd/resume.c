@@ -14,7 +14,7 @@ int cmd_resume(const struct husk_globals *g, int argc, char **argv, struct husk_
 	int npos, r = args_parse(&cmd, argc, argv, &pos, &npos, err);
 
 	if (r != 0)
-		return r < 0 ? -1 : 0;
+		return args_status(r);
 	r = cgctl_resume(g->root, pos[0], err);
 	free(pos);
 	return r;
