@@ -8,7 +8,7 @@
 # To add a subcommand: add it to _husk_commands and give it a case in
 # _husk_command_spec (its flags, and what its positional arguments are).
 
-_husk_commands="create start run exec state list kill delete spec wait events checkpoint restore"
+_husk_commands="create start run exec state list kill delete spec wait events checkpoint restore pause resume update ps"
 
 # Global flags that take a value, and those that don't.
 _husk_global_value_flags="--root --log --log-format --criu --rootless"
@@ -36,9 +36,18 @@ _husk_command_spec()
 			-p --process --preserve-fds"
 		flags="-d --detach -t --tty --no-new-privs --ignore-paused"
 		args="id command" ;;
-	start|state|wait)
+	start|state|wait|pause|resume)
 		args="id none" ;;
-	events)	flags="--no-follow"
+	events)	value_flags="--interval"
+		flags="--no-follow --stats"
+		args="id none" ;;
+	update)	value_flags="-r --resources --blkio-weight --cpu-period --cpu-quota --cpu-burst
+			--cpu-share --cpu-shares --cpu-rt-period --cpu-rt-runtime --cpuset-cpus
+			--cpuset-mems --cpu-idle --memory --memory-reservation --memory-swap
+			--pids-limit --kernel-memory --kernel-memory-tcp --l3-cache-schema
+			--mem-bw-schema"
+		args="id none" ;;
+	ps)	value_flags="-f --format"
 		args="id none" ;;
 	kill)	flags="-a --all"
 		args="id signal none" ;;
@@ -111,8 +120,13 @@ _husk_value()
 		COMPREPLY=($(compgen -W "soft full strict ignore" -- "$val")) ;;
 	*:--empty-ns)
 		COMPREPLY=($(compgen -W "network" -- "$val")) ;;
-	list:-f|list:--format)
+	list:-f|list:--format|ps:-f|ps:--format)
 		COMPREPLY=($(compgen -W "table json" -- "$val")) ;;
+	update:-r|update:--resources)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$val")) ;;
+	update:--cpu-idle)
+		COMPREPLY=($(compgen -W "0 1" -- "$val")) ;;
 	exec:-c|exec:--cap)
 		COMPREPLY=($(compgen -W "$_husk_caps" -- "$val")) ;;
 	*)	COMPREPLY=() ;;	# a number, or nothing husk can guess

@@ -7,7 +7,7 @@
 # To add a subcommand: add it to __husk_commands and give it its flags and
 # arguments below, in a block of its own.
 
-set -l __husk_commands create start run exec state list kill delete spec wait events checkpoint restore
+set -l __husk_commands create start run exec state list kill delete spec wait events checkpoint restore pause resume update ps
 
 # Global flags that take a value (their value is not the subcommand).
 function __husk_global_takes_value
@@ -60,6 +60,12 @@ function __husk_command_takes_value
             string match -qr -- '^--?(image-path|work-path|parent-path|manage-cgroups-mode|empty-ns|page-server)$' $argv[2]
         case restore
             string match -qr -- '^(-b|--?(bundle|image-path|work-path|pid-file|console-socket|manage-cgroups-mode|empty-ns))$' $argv[2]
+        case events
+            string match -qr -- '^--?interval$' $argv[2]
+        case update
+            string match -qr -- '^(-r|--?(resources|blkio-weight|cpu-period|cpu-quota|cpu-burst|cpu-shares?|cpu-rt-period|cpu-rt-runtime|cpuset-cpus|cpuset-mems|cpu-idle|memory|memory-reservation|memory-swap|pids-limit|kernel-memory|kernel-memory-tcp|l3-cache-schema|mem-bw-schema))$' $argv[2]
+        case ps
+            string match -qr -- '^(-f|--?format)$' $argv[2]
         case '*'
             return 1
     end
@@ -182,6 +188,10 @@ complete -c husk -n __husk_needs_command -a wait -d 'Wait for a container to sto
 complete -c husk -n __husk_needs_command -a events -d "Stream a container's lifecycle events"
 complete -c husk -n __husk_needs_command -a checkpoint -d 'Checkpoint a running container with criu'
 complete -c husk -n __husk_needs_command -a restore -d 'Restore a container from a checkpoint'
+complete -c husk -n __husk_needs_command -a pause -d 'Freeze every process of a container'
+complete -c husk -n __husk_needs_command -a resume -d 'Thaw a paused container'
+complete -c husk -n __husk_needs_command -a update -d 'Change the resource limits of a container'
+complete -c husk -n __husk_needs_command -a ps -d 'List the processes of a container'
 
 # Every subcommand
 complete -c husk -n "__husk_using_command $__husk_commands; and not __husk_using_command exec" -s h -l help -d 'Print the help of the command'
@@ -219,11 +229,38 @@ complete -c husk -n '__husk_exec_flags' -s p -l process -r -F -d 'A runtime-spec
 complete -c husk -n '__husk_exec_flags' -l preserve-fds -x -d 'Pass N extra fds (from 3) to the process'
 complete -c husk -n '__husk_exec_flags' -l ignore-paused -d 'Exec even if the container is paused'
 
-# start, state, delete, wait, events: one existing container
-complete -c husk -n '__husk_using_command start state delete wait events; and __husk_arg_is 0' -a '(__husk_ids)' -d Container
+# start, state, delete, wait, events, pause, resume, update, ps: one existing container
+complete -c husk -n '__husk_using_command start state delete wait events pause resume update ps; and __husk_arg_is 0' -a '(__husk_ids)' -d Container
 
 # events
 complete -c husk -n '__husk_using_command events' -l no-follow -d 'Print the events so far and return'
+complete -c husk -n '__husk_using_command events' -l stats -d "Print the container's resource statistics once"
+complete -c husk -n '__husk_using_command events' -l interval -x -d 'Print statistics every DURATION (5s, 500ms), and OOM events'
+
+# update
+complete -c husk -n '__husk_using_command update' -s r -l resources -r -F -d 'linux.resources JSON to apply (- for stdin)'
+complete -c husk -n '__husk_using_command update' -l blkio-weight -x -d 'Block I/O weight, 10-1000'
+complete -c husk -n '__husk_using_command update' -l cpu-period -x -d 'CFS period in microseconds'
+complete -c husk -n '__husk_using_command update' -l cpu-quota -x -d 'CFS quota in microseconds per period (-1: none)'
+complete -c husk -n '__husk_using_command update' -l cpu-burst -x -d 'CFS burst in microseconds'
+complete -c husk -n '__husk_using_command update' -l cpu-share -x -d 'CPU shares (relative weight)'
+complete -c husk -n '__husk_using_command update' -l cpu-shares -x -d 'The same as --cpu-share'
+complete -c husk -n '__husk_using_command update' -l cpu-rt-period -x -d 'Realtime period in microseconds'
+complete -c husk -n '__husk_using_command update' -l cpu-rt-runtime -x -d 'Realtime runtime in microseconds'
+complete -c husk -n '__husk_using_command update' -l cpuset-cpus -x -d 'CPUs to run on'
+complete -c husk -n '__husk_using_command update' -l cpuset-mems -x -d 'Memory nodes to allocate on'
+complete -c husk -n '__husk_using_command update' -l cpu-idle -x -a '0 1' -d 'SCHED_IDLE for the cgroup'
+complete -c husk -n '__husk_using_command update' -l memory -x -d 'Memory limit (-1: none)'
+complete -c husk -n '__husk_using_command update' -l memory-reservation -x -d 'Memory soft limit'
+complete -c husk -n '__husk_using_command update' -l memory-swap -x -d 'Memory plus swap limit (-1: none)'
+complete -c husk -n '__husk_using_command update' -l pids-limit -x -d 'Maximum number of processes (-1: none)'
+complete -c husk -n '__husk_using_command update' -l kernel-memory -x -d 'Ignored (obsolete)'
+complete -c husk -n '__husk_using_command update' -l kernel-memory-tcp -x -d 'Ignored (obsolete)'
+complete -c husk -n '__husk_using_command update' -l l3-cache-schema -x -d 'Intel RDT (not supported)'
+complete -c husk -n '__husk_using_command update' -l mem-bw-schema -x -d 'Intel RDT (not supported)'
+
+# ps
+complete -c husk -n '__husk_using_command ps' -s f -l format -x -a 'table json' -d 'Output format'
 
 # kill
 complete -c husk -n '__husk_using_command kill' -s a -l all -d 'Signal every process of the container'

@@ -149,6 +149,9 @@ static int preflight(struct create_ctx *c, struct husk_err **err)
 					 c->o->id, err);
 	if (!c->cgroup_path)
 		return -1;
+	if (c->o->systemd_cgroup &&
+	    cgroup_systemd_check(c->cfg->linux_cfg ? c->cfg->linux_cfg->cgroups_path : NULL, NULL, err) < 0)
+		return -1;
 	return cgroup_check(&c->cgroups, c->cfg->linux_cfg ? c->cfg->linux_cfg->resources : NULL,
 			    &resources_opts, err);
 }

@@ -48,7 +48,7 @@ static void usage(FILE *out)
 		"  --log FILE             also write messages to FILE\n"
 		"  --log-format FORMAT    text or json (default text)\n"
 		"  --debug                log debug messages\n"
-		"  --systemd-cgroup       accepted for runc compatibility\n"
+		"  --systemd-cgroup       have systemd make the cgroup (not supported: an error)\n"
 		"  --rootless VALUE       accepted for runc compatibility\n"
 		"  --criu PATH            criu binary (default criu)\n"
 		"  -v, --version          print the version\n"

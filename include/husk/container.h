@@ -38,6 +38,7 @@ struct create_opts {
 	bool monitored;		/* create runs in the monitor process */
 	bool no_pivot;
 	bool no_new_keyring;
+	bool systemd_cgroup;	/* --systemd-cgroup: the cgroup is systemd's to make */
 	int preserve_fds;	/* plus LISTEN_FDS from the environment */
 	const struct create_restorer *restorer;	/* NULL: a new init */
 };

@@ -8,7 +8,7 @@
 
 int cmd_create(const struct husk_globals *g, int argc, char **argv, struct husk_err **err)
 {
-	struct create_opts o = { .root = g->root };
+	struct create_opts o = { .root = g->root, .systemd_cgroup = g->systemd_cgroup };
 	bool monitor = false;
 	const struct arg_opt opts[] = {
 		{ "b,bundle", ARG_STRING, &o.bundle, "DIR", "bundle directory (default: current directory)" },

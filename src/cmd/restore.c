@@ -35,7 +35,8 @@ static int restore_foreground(const struct restore_opts *o, struct husk_err **er
 
 int cmd_restore(const struct husk_globals *g, int argc, char **argv, struct husk_err **err)
 {
-	struct restore_opts o = { .create = { .root = g->root }, .criu = g->criu };
+	struct restore_opts o = { .create = { .root = g->root, .systemd_cgroup = g->systemd_cgroup },
+				  .criu = g->criu };
 	const char *image = "checkpoint", *work = NULL, *cg_mode = NULL;
 	bool detach = false, no_subreaper = false;
 	struct arg_list empty_ns = { 0 };

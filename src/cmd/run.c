@@ -37,7 +37,7 @@ static int run_foreground(const struct create_opts *o, bool keep, struct husk_er
 
 int cmd_run(const struct husk_globals *g, int argc, char **argv, struct husk_err **err)
 {
-	struct create_opts o = { .root = g->root };
+	struct create_opts o = { .root = g->root, .systemd_cgroup = g->systemd_cgroup };
 	bool detach = false, keep = false, monitor = false;
 	const struct arg_opt opts[] = {
 		{ "b,bundle", ARG_STRING, &o.bundle, "DIR", "bundle directory (default: current directory)" },

@@ -48,7 +48,7 @@ help_commands() {
 help_flags() {
 	{
 		{ "$HUSK" "$@" --help || true; } | grep -E '^  -' |
-			grep -oE '(^  |, )--?[A-Za-z][A-Za-z-]*' | sed 's/^  //; s/^, //'
+			grep -oE '(^  |, )--?[A-Za-z][A-Za-z0-9-]*' | sed 's/^  //; s/^, //'
 		printf '%s\n' -h --help
 	} | sort -u
 }

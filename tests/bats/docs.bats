@@ -18,7 +18,7 @@ help_commands() {
 # The flags (short and long) that `husk [CMD] --help` prints.
 help_flags() {
 	{ "$HUSK" "$@" --help || true; } | grep -E '^  -' |
-		grep -oE '(^  |, )--?[A-Za-z][A-Za-z-]*' | sed 's/^  //; s/^, //'
+		grep -oE '(^  |, )--?[A-Za-z][A-Za-z0-9-]*' | sed 's/^  //; s/^, //'
 }
 
 # Is flag $1 documented in roff file $2? Dashes are written \- in roff.
