@@ -452,7 +452,7 @@ int container_create(const struct create_opts *o, struct created *out, struct hu
 	events_append(c.sd.fd, o->id, o->restorer ? "restored" : "created", NULL);
 	out->pid = c.pid;
 	out->pidfd = steal_fd(c.pidfd);
-	out->pty_master = o->foreground ? steal_fd(c.pty_master) : -1;
+	out->pty_master = o->foreground && !o->console_socket ? steal_fd(c.pty_master) : -1;
 	ret = 0;
 	goto out;
 undo:
