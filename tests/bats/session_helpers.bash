@@ -3,6 +3,17 @@
 
 RECEIVER=${RECEIVER:-$HUSK_SRC/build/tools/console-receiver}
 
+# husk_files ARGS...: husk ARGS with stdin /dev/null and stdout and stderr on
+# a file that is printed afterwards; husk's exit status. For `run` with
+# commands that should fail: if one wrongly succeeds, the process it leaves
+# holds a file, not the pipe `run` reads to its end (which would hang).
+husk_files() {
+	local f=$BATS_TEST_TMPDIR/husk_files.$RANDOM rc=0
+	"$HUSK_BIN" --root "$HUSK_ROOT" "$@" </dev/null >"$f" 2>&1 3>&- || rc=$?
+	cat "$f"
+	return $rc
+}
+
 # need_receiver: skip unless the console-socket receiver is built.
 need_receiver() {
 	[ -x "$RECEIVER" ] ||

@@ -379,14 +379,14 @@ assert_raw_then_restored() {
 	cfg '.process.terminal = true'
 	set_args sleep 4242
 	id=$(new_id)
-	run husk create -b "$BUNDLE" "$id" 3>&-
+	run husk_files create -b "$BUNDLE" "$id"
 	assert_failure
 	assert_output_contains console-socket terminal
 	[ ! -e "$HUSK_ROOT/$id" ]
 	assert_equal "$(count_in_rootfs)" 0
 	assert_equal "$(cgroups_of "$id")" ""
 
-	run husk run -d -b "$BUNDLE" "$id" 3>&-
+	run husk_files run -d -b "$BUNDLE" "$id"
 	assert_failure
 	assert_output_contains console-socket terminal
 	[ ! -e "$HUSK_ROOT/$id" ]
@@ -398,11 +398,11 @@ assert_raw_then_restored() {
 	set_args sleep 4242
 	id=$(new_id)
 	start_receiver r -t 5
-	run husk create -b "$BUNDLE" --console-socket "$BATS_TEST_TMPDIR/r.sock" "$id" 3>&-
+	run husk_files create -b "$BUNDLE" --console-socket "$BATS_TEST_TMPDIR/r.sock" "$id"
 	assert_failure
 	assert_output_contains console-socket terminal
 	[ ! -e "$HUSK_ROOT/$id" ]
-	run husk run -d -b "$BUNDLE" --console-socket "$BATS_TEST_TMPDIR/r.sock" "$id" 3>&-
+	run husk_files run -d -b "$BUNDLE" --console-socket "$BATS_TEST_TMPDIR/r.sock" "$id"
 	assert_failure
 	assert_output_contains console-socket terminal
 	[ ! -e "$HUSK_ROOT/$id" ]
@@ -418,7 +418,7 @@ assert_raw_then_restored() {
 	id=$(new_id)
 	for sock in "$BATS_TEST_TMPDIR/nobody.sock" "$BATS_TEST_TMPDIR/plainfile"; do
 		: >"$BATS_TEST_TMPDIR/plainfile"
-		run husk create -b "$BUNDLE" --console-socket "$sock" "$id" </dev/null 3>&-
+		run husk_files create -b "$BUNDLE" --console-socket "$sock" "$id"
 		assert_failure
 		assert_output_contains "$sock"
 		[ ! -e "$HUSK_ROOT/$id" ]
