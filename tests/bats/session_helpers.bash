@@ -165,3 +165,30 @@ tty_session() {
 	exec {fd}>&-
 	output=$(tr -d '\r' <<<"$output")
 }
+
+# tty_session_start SCRIPT_FILE: tty_session in the background, so that the
+# test can type into it meanwhile (tty_type) and then tty_session_wait.
+tty_session_start() {
+	local fifo=$BATS_TEST_TMPDIR/tty.fifo
+	command -v script >/dev/null || skip "no script(1) (util-linux)"
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	exec {TTY_FD}<>"$fifo"
+	script -qec "sh $1" /dev/null <&$TTY_FD >"$BATS_TEST_TMPDIR/tty.out" 2>&1 3>&- &
+	TTY_PID=$!
+	echo "$TTY_PID" >>"$BATS_TEST_TMPDIR/.helpers"
+}
+
+# tty_type STRING: type STRING (printf format) at the session's terminal
+tty_type() {
+	# shellcheck disable=SC2059
+	printf "$1" >&$TTY_FD
+}
+
+# tty_session_wait: as tty_session sets them, $status and $output
+tty_session_wait() {
+	status=0
+	wait "$TTY_PID" || status=$?
+	exec {TTY_FD}>&-
+	output=$(tr -d '\r' <"$BATS_TEST_TMPDIR/tty.out")
+}

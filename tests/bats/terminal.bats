@@ -150,6 +150,31 @@ assert_raw_then_restored() {
 	assert_raw_then_restored
 }
 
+@test "run, terminal true: ^C typed at the caller's raw terminal reaches the container through its pty" {
+	make_bundle
+	cfg '.process.terminal = true'
+	set_args sh -c 'trap "echo INT >/got; exit 9" INT; touch /ready; while :; do sleep 0.1; done'
+	id=$(new_id)
+	session "$BATS_TEST_TMPDIR/s.sh" <<-EOF
+		tty >\$T/tty.name
+		\$H run -b \$B $id
+		echo "rc=\$?"
+	EOF
+	tty_session_start "$BATS_TEST_TMPDIR/s.sh"
+	wait_file "$ROOTFS/ready"
+	# once husk has made the caller's terminal raw, ^C is a byte like any
+	# other there: no SIGINT for husk or the session; the container's own
+	# pty turns it into SIGINT for the container
+	caller_raw() { stty -F "$(cat "$BATS_TEST_TMPDIR/tty.name")" -a | grep -qw -- -isig; }
+	wait_until caller_raw
+	tty_type '\003'
+	tty_session_wait
+	assert_success
+	# (the container's pty echoes the ^C, with no newline after it)
+	grep -q 'rc=9$' <<<"$output" || fail "no rc=9" "$output"
+	assert_equal "$(cat "$ROOTFS/got")" INT
+}
+
 @test "run, terminal true: terminal untouched when the container fails to start" {
 	make_bundle
 	cfg '.process.terminal = true'
