@@ -88,12 +88,18 @@ event_types() {
 	set_args sleep 1000
 	id=$(new_id)
 	create_container "$id" --monitor
+	bg "$BATS_TEST_TMPDIR/wait2" wait "$id"
+	waiter2=$BGPID
 	bg "$BATS_TEST_TMPDIR/wait" wait "$id"
 	husk start "$id"
 	wait_status "$id" running
 	pid_alive "$BGPID"
 	husk kill "$id" KILL
 	wait_bg
+	assert_equal "$rc" 137
+	# every waiter gets it
+	rc=0
+	wait "$waiter2" || rc=$?
 	assert_equal "$rc" 137
 	assert_equal "$(state_field "$id" .exitCode)" 137
 	assert_equal "$(state_field "$id" .exitSignal)" 9

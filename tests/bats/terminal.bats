@@ -81,6 +81,19 @@ decode_tty_nr() {
 	assert_line "rc=0"
 }
 
+@test "run, terminal true, stdin and stdout not a terminal: relayed both ways all the same" {
+	make_bundle
+	cfg '.process.terminal = true'
+	set_args sh -c '[ -t 0 ] && echo pty-inside; read -r line; echo "got<$line>"; exit 2'
+	id=$(new_id)
+	run bash -c 'printf "piped in\n" | "$0" --root "$1" run -b "$2" "$3" 3>&-' "$HUSK_BIN" "$HUSK_ROOT" "$BUNDLE" "$id"
+	assert_failure 2
+	output=$(tr -d '\r' <<<"$output")
+	assert_line pty-inside
+	assert_line "got<piped in>"
+	[ ! -e "$HUSK_ROOT/$id" ]
+}
+
 # A session where the container runs until told to go on, and the caller's
 # terminal is looked at meanwhile; $1: how the run ends
 raw_mode_session() {
