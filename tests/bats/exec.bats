@@ -369,6 +369,21 @@ $(printf 'NoNewPrivs:\t1')"
 	assert_equal "$(count_in_rootfs)" 1
 }
 
+@test "exec --process FILE: user ids that setresuid reads as 'unchanged' are refused" {
+	sleeper_bundle
+	id=$(new_id)
+	running "$id"
+	for user in '{"uid": 4294967295, "gid": 100}' '{"uid": 1000, "gid": 4294967295}'; do
+		jq -n --argjson u "$user" '{args: ["sh", "-c", "touch /ran; id -u; id -g"], cwd: "/", user: $u}' \
+			>"$BATS_TEST_TMPDIR/process.json"
+		run husk exec --process "$BATS_TEST_TMPDIR/process.json" "$id" </dev/null 3>&-
+		[[ $output == *"not supported"* ]] && skip "exec --process is not implemented yet: $output"
+		assert_failure
+		assert_output_contains user
+		[ ! -e "$ROOTFS/ran" ] || fail "ran as $(echo "$output" | tr '\n' ' ') with user $user"
+	done
+}
+
 @test "exec -d --pid-file: returns at once, the process runs in the container" {
 	sleeper_bundle
 	id=$(new_id)
