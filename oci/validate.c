@@ -169,6 +169,21 @@ static int check_process_attrs(struct vctx *v, const struct oci_process *p)
 	return 0;
 }
 
+/* (uid_t)-1 means "leave unchanged" to setresuid: a process asking for it
+ * would keep running as root. */
+static int check_user(struct vctx *v, const struct oci_user *u)
+{
+	if (u->uid == UINT32_MAX)
+		return fail(v, ".process.user.uid: %u is not a valid user id", u->uid);
+	if (u->gid == UINT32_MAX)
+		return fail(v, ".process.user.gid: %u is not a valid group id", u->gid);
+	for (size_t i = 0; i < u->n_additional_gids; i++)
+		if (u->additional_gids[i] == UINT32_MAX)
+			return fail(v, ".process.user.additionalGids[%zu]: %u is not a valid group id",
+				    i, u->additional_gids[i]);
+	return 0;
+}
+
 static int check_process(struct vctx *v)
 {
 	const struct oci_process *p = v->cfg->process;
@@ -183,6 +198,8 @@ static int check_process(struct vctx *v)
 		if (!strchr(p->env.v[i], '='))
 			return fail(v, ".process.env[%zu]: \"%s\" is not of the form KEY=VALUE",
 				    i, p->env.v[i]);
+	if (check_user(v, &p->user) < 0)
+		return -1;
 	if (check_rlimits(v, p) < 0 || check_capabilities(v, p->capabilities) < 0)
 		return -1;
 	return check_process_attrs(v, p);

@@ -639,10 +639,23 @@ static int stop_everything(const struct container_state *st, struct husk_err **e
 	return 0;
 }
 
+/* The monitor writes exit.json right after the init is reaped: give it a
+ * moment once the init is gone. */
+static bool wait_exit_record(const struct state_dir *sd, struct exit_info *ei)
+{
+	for (int i = 0; i < 500; i++) {
+		if (state_read_exit(sd, ei))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
 int container_delete(const char *root, const char *id, bool force, struct husk_err **err)
 {
 	struct state_dir sd;
 	struct container_state st;
+	struct exit_info ei;
 	struct cgroup_layout l = { 0 };
 	struct oci_config *cfg = NULL;
 	cleanup_free char *poststop_state = NULL;
@@ -667,6 +680,10 @@ int container_delete(const char *root, const char *id, bool force, struct husk_e
 	}
 	if (stop_everything(&st, err) < 0)
 		goto out;
+	/* exits are facts owned by the monitor: let it record this one
+	 * before the state directory goes */
+	if (proc_alive(st.monitor, st.monitor_start))
+		wait_exit_record(&sd, &ei);
 	if (st.cgroup_owned && st.cgroup_path &&
 	    (cgroup_layout_detect(&l, err) < 0 ||
 	     cgroup_remove_made(&l, st.cgroup_path, st.cgroup_made, err) < 0))
@@ -714,18 +731,6 @@ char *container_state_json(const char *root, const char *id, struct husk_err **e
 	state_free(&st);
 	state_close(&sd);
 	return json;
-}
-
-/* The monitor writes exit.json right after the init is reaped: give it a
- * moment once the init is gone. */
-static bool wait_exit_record(const struct state_dir *sd, struct exit_info *ei)
-{
-	for (int i = 0; i < 500; i++) {
-		if (state_read_exit(sd, ei))
-			return true;
-		usleep(10000);
-	}
-	return false;
 }
 
 int container_wait(const char *root, const char *id, struct husk_err **err)

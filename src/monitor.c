@@ -19,7 +19,9 @@ static void record_exit(const struct create_opts *o, int status)
 	char data[64];
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 
-	if (state_open(o->root, o->id, true, &sd, NULL) < 0)
+	/* no lock: a delete --force holds it while it waits for this record,
+	 * and the atomic write needs none */
+	if (state_open(o->root, o->id, false, &sd, NULL) < 0)
 		return;	/* deleted already: nobody left to tell */
 	state_write_exit(&sd, status, NULL);
 	snprintf(data, sizeof(data), "{\"exitCode\":%d,\"signal\":%d}",

@@ -42,6 +42,17 @@ TEST(process_args_cwd_env)
 	INVALID(CFG(PROC(",'env': ['A=1', 'B']")), ".process.env[1]: \"B\" is not of the form KEY=VALUE");
 }
 
+TEST(process_user_ids)
+{
+	VALID(CFG(PROC(",'user': {'uid': 4294967294, 'gid': 0, 'additionalGids': [4294967294]}")));
+	INVALID(CFG(PROC(",'user': {'uid': 4294967295, 'gid': 0}")),
+		".process.user.uid: 4294967295 is not a valid user id");
+	INVALID(CFG(PROC(",'user': {'uid': 0, 'gid': 4294967295}")),
+		".process.user.gid: 4294967295 is not a valid group id");
+	INVALID(CFG(PROC(",'user': {'uid': 0, 'gid': 0, 'additionalGids': [1, 4294967295]}")),
+		".process.user.additionalGids[1]: 4294967295 is not a valid group id");
+}
+
 #define RLIMITS(l) CFG(PROC(",'rlimits': [" l "]"))
 #define RL(type, soft, hard) "{'type': '" type "', 'soft': " soft ", 'hard': " hard "}"
 
