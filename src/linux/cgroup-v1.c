@@ -70,7 +70,7 @@ int cgv1_memory(const struct cg_ctx *c, const char *dir, const struct oci_memory
 
 	if (m->kernel.set)
 		warn_ignored(c, ".memory.kernel", "the kernel no longer enforces kernel memory limits "
-			     "(memory.kmem.limit_in_bytes does nothing since Linux 5.16)");
+			     "(writes to memory.kmem.limit_in_bytes have no effect)");
 	/* unlimited memory with swap unsaid means both unlimited (runc) */
 	if (limit == -1 && swap == 0)
 		swap = -1;
