@@ -342,9 +342,11 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 	crashpoint("after-clone");
 	if (c->ns.new_userns && !c->o->restorer && ns_write_id_maps(c->cfg, c->pid, err) < 0)
 		return -1;
+	/* from here a failure removes what cgroup_absent listed, after the
+	 * init is killed */
+	c->cgroup_made = c->st.cgroup_owned;
 	if (cgroup_create(&c->cgroups, c->cgroup_path, c->pid, NULL, err) < 0)
 		return -1;
-	c->cgroup_made = c->st.cgroup_owned;
 	if (cgroup_apply(&c->cgroups, c->cgroup_path, c->cfg->linux_cfg ? c->cfg->linux_cfg->resources : NULL,
 			 &resources_opts, err) < 0)
 		return -1;
@@ -449,6 +451,8 @@ int container_create(const struct create_opts *o, struct created *out, struct hu
 		goto undo;
 	if (o->pid_file && write_pid_file(o->pid_file, c.pid, err) < 0)
 		goto undo;
+	log_debug("container \"%s\": init pid %d, cgroup %s, rootfs %s", o->id, c.pid,
+		  c.cgroup_path, c.rootfs);
 	events_append(c.sd.fd, o->id, o->restorer ? "restored" : "created", NULL);
 	out->pid = c.pid;
 	out->pidfd = steal_fd(c.pidfd);

@@ -10,6 +10,7 @@
 
 #include "husk/cleanup.h"
 #include "husk/events.h"
+#include "husk/log.h"
 #include "husk/state.h"
 
 void events_append(int state_dirfd, const char *id, const char *type, const char *data_json)
@@ -19,6 +20,7 @@ void events_append(int state_dirfd, const char *id, const char *type, const char
 	cleanup_free char *line = NULL;
 	int len;
 
+	log_debug("container \"%s\": %s %s", id, type, data_json ? data_json : "");
 	if (fd < 0)
 		return;
 	len = asprintf(&line, "{\"type\":\"%s\",\"id\":\"%s\",\"data\":%s}\n", type, id,

@@ -81,6 +81,8 @@ static int parse_flag(const struct arg_cmd *cmd, int argc, char **argv, int *i,
 	char flag[64];
 
 	snprintf(flag, sizeof(flag), "%.*s", (int)len, arg);
+	if (!opt && cmd->help)	/* the global flags */
+		return husk_error(err, 0, "unknown global flag \"%s\" (see husk --help)", argv[*i]);
 	if (!opt)
 		return husk_error(err, 0, "%s: unknown flag \"%s\" (see husk %s --help)",
 				  cmd->name, argv[*i], cmd->name);
