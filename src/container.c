@@ -611,7 +611,13 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct h
 	if (open_existing(root, id, &sd, &st, err) < 0)
 		return -1;
 	if (!strcmp(state_status(&sd, &st), "stopped")) {
-		husk_error(err, 0, "cannot kill container \"%s\": it is not running", id);
+		/* as runc: --all still reaches what is left in the cgroup (the
+		 * children of an init that shared a pid namespace); without it
+		 * the message holds runc's words, which managers look for */
+		if (all && st.cgroup_path)
+			ret = signal_cgroup(&st, sig, err);
+		else
+			husk_error(err, 0, "cannot kill container \"%s\": container not running", id);
 		goto out;
 	}
 	pidfd = proc_pidfd(st.pid, st.pid_start);
