@@ -74,7 +74,9 @@ char *cgroup_absent(const struct cgroup_layout *l, const char *path);
 /* Make the cgroup in every hierarchy (v2: enabling the controllers the
  * root offers along the path) and move pid into it. *made (may be NULL)
  * receives the hierarchies where husk made the leaf, as cgroup_absent.
- * On failure nothing that was made is left. */
+ * When making fails, nothing that was made is left; when moving pid in
+ * fails, the cgroups are left for the caller to remove (cgroup_remove_made
+ * with what cgroup_absent said before) once pid is dead. */
 int cgroup_create(const struct cgroup_layout *l, const char *path, pid_t pid, char **made,
 		  struct husk_err **err);
 /* cgroup_create with a yes/no answer: *owned when husk made any leaf. */

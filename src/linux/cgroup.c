@@ -679,6 +679,8 @@ int cgroup_create(const struct cgroup_layout *l, const char *path, pid_t pid, ch
 
 	if (made)
 		*made = NULL;
+	/* every directory first: while no process is in them, a failure can
+	 * take them all back */
 	for (size_t i = 0; i < l->n; i++) {
 		const struct cgroup_hierarchy *h = &l->h[i];
 		bool leaf = false;
@@ -688,8 +690,6 @@ int cgroup_create(const struct cgroup_layout *l, const char *path, pid_t pid, ch
 			append_line(&list, h->mount);
 		if (r == 0 && h->v2 && l->mode == CGROUP_V2 && h->controllers[0])
 			r = cgv2_enable(h, path, h->controllers, false, err);
-		if (r == 0)
-			r = join(h, path, pid, err);
 		if (r < 0) {
 			if (list)
 				cgroup_remove_made(l, path, list, NULL);
@@ -701,6 +701,10 @@ int cgroup_create(const struct cgroup_layout *l, const char *path, pid_t pid, ch
 		*made = list;
 	else
 		free(list);
+	/* a pid that joined some of them keeps those busy: removing them is
+	 * for the caller, once it has killed the process */
+	if (cgroup_join(l, path, pid, err) < 0)
+		return husk_err_wrap(err, "cgroup %s", path);
 	return 0;
 }
 

@@ -134,7 +134,7 @@ teardown() {
 	is_v2 "$H" && skip "cgroup v2 has no way to disable the OOM killer"
 	make_bundle
 	set_args sh -c "$HOG"
-	resources '{"memory":{"limit":16777216,"disableOOMKiller":true,"reservation":8388608,"swappiness":10,"kernelTCP":33554432}}'
+	resources '{"memory":{"limit":16777216,"disableOOMKiller":true,"reservation":8388608,"swappiness":10,"kernelTCP":33554432,"useHierarchy":true}}'
 	id=$(new_id)
 	run_detached "$id"
 	d=$(cgdir memory "$id")
@@ -145,6 +145,7 @@ teardown() {
 	assert_equal "$(cat "$d/memory.soft_limit_in_bytes")" 8388608
 	assert_equal "$(cat "$d/memory.swappiness")" 10
 	assert_equal "$(cat "$d/memory.kmem.tcp.limit_in_bytes")" 33554432
+	assert_equal "$(cat "$d/memory.use_hierarchy")" 1
 	# a task waiting under OOM still dies of SIGKILL
 	run husk delete --force "$id"
 	assert_success
@@ -180,6 +181,27 @@ teardown() {
 	fi
 	# throttled: the kernel stopped it for want of quota
 	wait_until eval '[ "$(cg_key "$d/cpu.stat" nr_throttled)" -gt 0 ]'
+	husk delete --force "$id"
+}
+
+@test "cpu: burst and idle are in the cgroup" {
+	need cpu
+	make_bundle
+	set_args "${LONG[@]}"
+	id=$(new_id)
+	d=$(cgdir cpu "$id")
+	if is_v2 "$H"; then
+		resources '{"cpu":{"quota":50000,"period":100000,"burst":20000,"idle":1}}'
+		run_detached "$id"
+		assert_equal "$(cat "$d/cpu.max.burst")" 20000
+		assert_equal "$(cat "$d/cpu.idle")" 1
+	else
+		[ -e "$H/husk/cpu.cfs_burst_us" ] || [ -e "$H/cpu.cfs_burst_us" ] || skip "no cpu.cfs_burst_us (Linux < 5.14)"
+		resources '{"cpu":{"quota":50000,"period":100000,"burst":20000,"idle":1}}'
+		run_detached "$id"
+		assert_equal "$(cat "$d/cpu.cfs_burst_us")" 20000
+		assert_equal "$(cat "$d/cpu.idle")" 1
+	fi
 	husk delete --force "$id"
 }
 
