@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "husk/cgroup.h"
@@ -58,6 +60,29 @@ static const struct { const char *name; bool clear; uint64_t attr; } recursive_o
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **mount_option_names(void)
+{
+	size_t n = 0, max = N(flag_opts) + N(propagations) + N(recursive_opts) + 2;
+	const char **v = calloc(max, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < N(flag_opts); i++)
+		v[n++] = flag_opts[i].name;
+	for (size_t i = 0; i < N(propagations); i++)
+		v[n++] = propagations[i].name;
+	for (size_t i = 0; i < N(recursive_opts); i++)
+		v[n++] = recursive_opts[i].name;
+	v[n++] = "tmpcopyup";
+	qsort(v, n, sizeof(*v), cmp_names);
+	return v;
+}
 
 unsigned long mount_propagation(const char *name)
 {
@@ -119,6 +144,8 @@ int mount_opts_parse(const struct oci_strv *options, struct mount_opts *o,
 
 		if (prop)
 			o->propagation = prop;
+		else if (!strcmp(opt, "tmpcopyup"))
+			o->copyup = true;
 		else if (!parse_flag_opt(opt, o) && !parse_recursive_opt(opt, o) &&
 			 append_data(o, opt) < 0)
 			return husk_error(err, ENOMEM, "mount options");
@@ -205,10 +232,234 @@ static int apply_after(int rootfd, const char *dest, const struct mount_opts *o,
 	return 0;
 }
 
+/* ------------------------------------------------------------ tmpcopyup */
+
+static int copy_data(int in, int out)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+
+		if (n == 0)
+			return 0;
+		if (n > 0)
+			continue;
+		if (errno == EINTR)
+			continue;
+		if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+			return -1;
+		break;	/* no copy_file_range between these: read and write */
+	}
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf)), off = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return (int)n;
+		while (off < n) {
+			ssize_t w = write(out, buf + off, n - off);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				return -1;
+			off += w;
+		}
+	}
+}
+
+/* Owner, mode and times of st onto dst/name (fd >= 0: onto fd). Owner
+ * first: chown clears the set-id bits that chmod then puts back. */
+static int copy_attrs(int dst, const char *name, int fd, const struct stat *st)
+{
+	struct timespec t[2] = { st->st_atim, st->st_mtim };
+
+	if (fd >= 0)
+		return fchown(fd, st->st_uid, st->st_gid) < 0 || fchmod(fd, st->st_mode & 07777) < 0 ||
+		       futimens(fd, t) < 0 ? -1 : 0;
+	if (fchownat(dst, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (!S_ISLNK(st->st_mode) && fchmodat(dst, name, st->st_mode & 07777, 0) < 0)
+		return -1;
+	return utimensat(dst, name, t, AT_SYMLINK_NOFOLLOW);
+}
+
+/* Copy the entries of directory src into directory dst, keeping types,
+ * owners, modes and times (hard links become separate copies). */
+static int copy_tree(int src, int dst, const char *where, struct husk_err **err)
+{
+	int dupfd = fcntl(src, F_DUPFD_CLOEXEC, 0);
+	DIR *d = dupfd >= 0 ? fdopendir(dupfd) : NULL;
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d) {
+		if (dupfd >= 0)
+			close(dupfd);
+		return husk_syserr(err, "tmpcopyup: read \"%s\"", where);
+	}
+	while (ret == 0 && (errno = 0, e = readdir(d))) {
+		cleanup_close int in = -1, out = -1;
+		const char *name = e->d_name;
+		char path[4096], target[4096];
+		struct stat st;
+		ssize_t len;
+
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", where, name);
+		if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			ret = husk_syserr(err, "tmpcopyup: stat \"%s\"", path);
+			break;
+		}
+		switch (st.st_mode & S_IFMT) {
+		case S_IFDIR:
+			if (mkdirat(dst, name, 0700) < 0 ||
+			    (in = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+			    (out = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+				ret = husk_syserr(err, "tmpcopyup: copy directory \"%s\"", path);
+				break;
+			}
+			ret = copy_tree(in, out, path, err);
+			if (ret == 0 && copy_attrs(dst, name, out, &st) < 0)
+				ret = husk_syserr(err, "tmpcopyup: set owner and mode of \"%s\"", path);
+			break;
+		case S_IFREG:
+			in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+			if (in < 0 || out < 0 || copy_data(in, out) < 0 || copy_attrs(dst, name, out, &st) < 0)
+				ret = husk_syserr(err, "tmpcopyup: copy file \"%s\"", path);
+			break;
+		case S_IFLNK:
+			len = readlinkat(src, name, target, sizeof(target) - 1);
+			if (len >= 0)
+				target[len] = '\0';
+			if (len < 0 || symlinkat(target, dst, name) < 0 || copy_attrs(dst, name, -1, &st) < 0)
+				ret = husk_syserr(err, "tmpcopyup: copy symlink \"%s\"", path);
+			break;
+		default:	/* devices, fifos, sockets */
+			if (mknodat(dst, name, st.st_mode, st.st_rdev) < 0 || copy_attrs(dst, name, -1, &st) < 0)
+				ret = husk_syserr(err, "tmpcopyup: copy \"%s\"", path);
+			break;
+		}
+	}
+	if (ret == 0 && errno)
+		ret = husk_syserr(err, "tmpcopyup: read \"%s\"", where);
+	closedir(d);
+	return ret;
+}
+
+/* After the tmpfs went over dest: copy into it what it covers (still
+ * reachable through `under`, opened before the mount), and give its root
+ * the owner and mode of the directory it covers. */
+static int tmpfs_copyup(int rootfd, const char *dest, int under, struct husk_err **err)
+{
+	cleanup_close int top = -1, dir = -1;
+	char path[FS_FD_PATH_MAX];
+	struct stat st;
+
+	top = fs_open_in_root(rootfd, dest, FS_ANY, err);
+	if (top < 0)
+		return -1;
+	dir = open(fs_fd_path(top, path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 || fstat(under, &st) < 0)
+		return husk_syserr(err, "tmpcopyup: open \"%s\"", dest);
+	if (copy_tree(under, dir, dest, err) < 0)
+		return -1;
+	if (copy_attrs(-1, NULL, dir, &st) < 0)
+		return husk_syserr(err, "tmpcopyup: set owner and mode of \"%s\"", dest);
+	return 0;
+}
+
+/* Are the comma-separated lists a and b the same set? */
+static bool same_set(const char *a, const char *b)
+{
+	size_t na = 0, nb = 0;
+
+	for (const char *p = a; *p; ) {
+		size_t len = strcspn(p, ",");
+		const char *q = b;
+
+		while (*q) {
+			size_t l2 = strcspn(q, ",");
+
+			if (l2 == len && !strncmp(p, q, len))
+				break;
+			q += l2 + (q[l2] == ',');
+		}
+		if (!*q)
+			return false;
+		na++;
+		p += len + (p[len] == ',');
+	}
+	for (const char *q = b; *q; q += strcspn(q, ","), q += *q == ',')
+		nb++;
+	return na == nb;
+}
+
+/* This process's cgroup in hierarchy h, from /proc/self/cgroup (in buf);
+ * NULL when not listed. Inside a cgroup namespace every path reads "/". */
+static const char *own_cgroup(const struct cgroup_hierarchy *h, char *buf)
+{
+	for (char *line = buf, *next; line && *line; line = next) {
+		char *ctrl, *path;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		ctrl = strchr(line, ':');
+		path = ctrl ? strchr(ctrl + 1, ':') : NULL;
+		if (!path)
+			continue;
+		*ctrl++ = '\0';
+		*path++ = '\0';
+		if (h->v2 ? !strcmp(line, "0") && !*ctrl : same_set(ctrl, h->controllers))
+			return path;
+	}
+	return NULL;
+}
+
+/* One hierarchy at sub (an fd in the new tmpfs): without a cgroup namespace
+ * a bind of the container's own cgroup directory, as runc does, so that the
+ * container sees its limits at the top (/sys/fs/cgroup/memory/memory.limit_in_bytes);
+ * in one (or when the container's cgroup is the root) a cgroupfs mount,
+ * whose root is the namespace's. */
+static int mount_hierarchy(int rootfd, const struct cgroup_hierarchy *h, int sub,
+			   const char *subpath, unsigned long flags, struct husk_err **err)
+{
+	cleanup_free char *cg = fs_read_file("/proc/self/cgroup", NULL, NULL);
+	const char *own = cg ? own_cgroup(h, cg) : NULL;
+	char where[FS_FD_PATH_MAX], src[4096];
+	cleanup_close int top = -1;
+
+	fs_fd_path(sub, where);
+	if (!own || !strcmp(own, "/")) {
+		if (mount("cgroup", where, h->v2 ? "cgroup2" : "cgroup", flags,
+			  h->v2 ? NULL : h->controllers) < 0)
+			return husk_syserr(err, "mount cgroup \"%s\" on \"%s\"", h->controllers, subpath);
+		return 0;
+	}
+	snprintf(src, sizeof(src), "%s%s", h->mount, own);
+	if (mount(src, where, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return husk_syserr(err, "bind cgroup \"%s\" on \"%s\"", src, subpath);
+	/* sub is the directory under the bind: the remount needs its top */
+	top = fs_open_in_root(rootfd, subpath, FS_ANY, err);
+	if (top < 0)
+		return -1;
+	/* keeping the flags of the host's mount also keeps a user namespace
+	 * from refusing the remount (locked flags) */
+	fs_fd_path(top, where);
+	if (mount(NULL, where, NULL, MS_BIND | MS_REMOUNT | flags | locked_flags(where), NULL) < 0)
+		return husk_syserr(err, "remount cgroup \"%s\" on \"%s\"", src, subpath);
+	return 0;
+}
+
 /* "cgroup" in a config means the container's view of the host's cgroup
  * hierarchies: cgroup2 on a unified host, else a tmpfs holding one v1
- * mount per controller (the cgroup namespace makes each show the
- * container's own cgroup as its root). */
+ * mount per controller (its root the container's own cgroup: see
+ * mount_hierarchy). */
 static int mount_cgroup(int rootfd, const char *dest, const struct mount_opts *o,
 			struct husk_err **err)
 {
@@ -236,7 +487,6 @@ static int mount_cgroup(int rootfd, const char *dest, const struct mount_opts *o
 		const char *name = strrchr(l.h[i].mount, '/') + 1;
 		cleanup_close int sub = -1;
 		char subpath[4096];
-		char where[FS_FD_PATH_MAX];
 
 		snprintf(subpath, sizeof(subpath), "%s/%s", dest, name);
 		sub = fs_open_in_root(rootfd, subpath, FS_DIR, err);
@@ -244,9 +494,7 @@ static int mount_cgroup(int rootfd, const char *dest, const struct mount_opts *o
 			ret = -1;
 			break;
 		}
-		if (mount("cgroup", fs_fd_path(sub, where), l.h[i].v2 ? "cgroup2" : "cgroup",
-			  flags | (o->flags & MS_RDONLY), l.h[i].v2 ? NULL : l.h[i].controllers) < 0)
-			ret = husk_syserr(err, "mount cgroup \"%s\" on \"%s\"", l.h[i].controllers, subpath);
+		ret = mount_hierarchy(rootfd, &l.h[i], sub, subpath, flags | (o->flags & MS_RDONLY), err);
 	}
 	if (ret == 0 && (o->flags & MS_RDONLY)) {
 		close(fd);
@@ -268,6 +516,10 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 	const char *type = m->type;
 	int ret = -1;
 
+	/* `husk features` says idmap: false; better refused than ignored */
+	if (m->n_uid_mappings || m->n_gid_mappings)
+		return husk_error(err, 0, "mount on \"%s\": uidMappings and gidMappings (id-mapped "
+				  "mounts) are not supported by husk", m->destination);
 	if (mount_opts_parse(&m->options, &o, err) < 0)
 		return -1;
 	if (type && !strcmp(type, "bind"))
@@ -286,11 +538,24 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 		}
 		if (remount_bind(rootfd, m->destination, &o, in_userns, err) < 0)
 			goto out;
-	} else if (mount(m->source ? m->source : type, fs_fd_path(fd, path), type,
-			 o.flags & ~MS_REC, o.data) < 0) {
-		husk_syserr(err, "mount \"%s\" (type %s)", m->source ? m->source : "none",
-			    type ? type : "none");
-		goto out;
+	} else {
+		cleanup_close int under = -1;
+
+		if (o.copyup && type && !strcmp(type, "tmpfs")) {
+			under = open(fs_fd_path(fd, path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (under < 0) {
+				husk_syserr(err, "tmpcopyup: open \"%s\"", m->destination);
+				goto out;
+			}
+		}
+		if (mount(m->source ? m->source : type, fs_fd_path(fd, path), type,
+			  o.flags & ~MS_REC, o.data) < 0) {
+			husk_syserr(err, "mount \"%s\" (type %s)", m->source ? m->source : "none",
+				    type ? type : "none");
+			goto out;
+		}
+		if (under >= 0 && tmpfs_copyup(rootfd, m->destination, under, err) < 0)
+			goto out;
 	}
 	ret = apply_after(rootfd, m->destination, &o, err);
 out:
