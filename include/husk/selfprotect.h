@@ -5,11 +5,12 @@
  * processes: no /proc/PID/exe, /proc/PID/fd, /proc/PID/mem, no ptrace.
  * execve of the user process makes it dumpable again, as it should be.
  *
- * Sealed binary (CVE-2019-5736): commands that run code in a container
- * (create, run, exec) run husk from a sealed memfd copy of itself, so that
- * /proc/PID/exe of any husk process - including a husk the container
- * tricks into being executed as "#!/proc/self/exe" - is that copy, which
- * cannot be written, and never the husk binary on the host. */
+ * Read-only binary (CVE-2019-5736): commands that run code in a container
+ * (create, run, exec) re-exec husk through a detached read-only clone of
+ * the mount holding it (or, without CAP_SYS_ADMIN, from a sealed memfd
+ * copy), so that /proc/PID/exe of any husk process - including a husk the
+ * container tricks into being executed as "#!/proc/self/exe" - cannot be
+ * written, and never reaches the husk binary on the host. */
 #ifndef HUSK_SELFPROTECT_H
 #define HUSK_SELFPROTECT_H
 

@@ -6,7 +6,11 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
+#include <linux/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "husk/log.h"
@@ -28,14 +32,47 @@ static bool runs_container_code(const char *command)
 			   !strcmp(command, "exec"));
 }
 
+/* Already safe: a sealed copy, or a binary on a read-only mount (which
+ * includes our own detached read-only view of it after the re-exec). */
 static bool exe_is_sealed(void)
 {
 	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	int seals = fd >= 0 ? fcntl(fd, F_GET_SEALS) : -1;
+	struct statvfs sv;
+	bool readonly = fd >= 0 && fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY);
 
 	if (fd >= 0)
 		close(fd);
-	return seals >= 0 && (seals & SEALS) == SEALS;
+	return readonly || (seals >= 0 && (seals & SEALS) == SEALS);
+}
+
+/* husk's own file seen through a private, detached, read-only clone of
+ * the mount holding it: nothing appears in any mount table, the page cache
+ * is shared, and a write through /proc/PID/exe meets EROFS. Needs
+ * CAP_SYS_ADMIN; -1 when it cannot be had. */
+static int readonly_view(void)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	char *slash;
+	int tree, fd;
+
+	if (n <= 0 || n >= (ssize_t)sizeof(path) - 1)
+		return -1;
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash || strstr(path, " (deleted)"))
+		return -1;
+	*slash = '\0';
+	tree = syscall(SYS_open_tree, AT_FDCWD, *path ? path : "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return -1;
+	fd = -1;
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) == 0)
+		fd = openat(tree, slash + 1, O_PATH | O_CLOEXEC);
+	close(tree);
+	return fd;
 }
 
 /* A sealed, executable memfd holding husk's own image; -1 on failure. */
@@ -84,10 +121,12 @@ void self_protect(const char *command, char **argv)
 	}
 	if (!runs_container_code(command) || exe_is_sealed())
 		return;
-	mfd = sealed_copy();
+	mfd = readonly_view();
+	if (mfd < 0)
+		mfd = sealed_copy();
 	if (mfd >= 0) {
 		setenv(SEALED_ENV, "1", 1);
-		fexecve(mfd, argv, environ);
+		syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
 		unsetenv(SEALED_ENV);
 		close(mfd);
 	}

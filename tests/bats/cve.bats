@@ -15,10 +15,10 @@ have_exec() {
 
 # The attack: get an fd for /proc/PID/exe of a husk process, wait for it to
 # exit (no more ETXTBSY), then write through /proc/self/fd/N. husk runs from
-# a sealed memfd copy, so the fd is the copy, and the write fails. Done
+# a read-only view of itself, so the fd is read-only, and the write fails. Done
 # here from the host, where root can open any /proc/PID/exe: the strongest
 # attacker there is.
-@test "CVE-2019-5736: /proc/PID/exe of husk is a sealed copy: writing through it never reaches the binary" {
+@test "CVE-2019-5736: /proc/PID/exe of husk is read-only: writing through it never reaches the binary" {
 	husk_copy
 	before=$(sha256sum <"$HUSK_BIN")
 	make_bundle
@@ -26,8 +26,11 @@ have_exec() {
 	id=$(new_id)
 	create_container "$id"
 	pid=$(container_pid "$id")
+	# a read-only view of husk (a detached read-only mount, or a sealed
+	# memfd where that cannot be had): never the writable binary itself
 	run readlink "/proc/$pid/exe"
-	assert_output "/memfd:husk (deleted)"
+	assert_success
+	[ "$output" != "$(realpath "$HUSK_BIN")" ] || fail "/proc/$pid/exe is the husk binary: $output"
 	run bash -c 'exec 7<"/proc/$1/exe" || exit 9
 		"$2" --root "$3" delete --force "$4" || exit 8
 		echo overwritten 2>/dev/null >>/proc/self/fd/7 && echo WROTE
@@ -107,8 +110,9 @@ have_exec() {
 	[ ! -e "$ROOTFS/result" ] || fail "a write went through: $(cat "$ROOTFS/result")"
 	assert_equal "$(sha256sum <"$HUSK_BIN")" "$before"
 	# what the container could see of husk was never the binary on the host
+	# (a read-only view names the file inside its detached mount)
 	if [ -e "$ROOTFS/seen" ]; then
-		run grep -v -e '^/memfd:husk (deleted)$' "$ROOTFS/seen"
+		run grep -Fx -e "$(realpath "$HUSK_BIN")" "$ROOTFS/seen"
 		assert_output ""
 	fi
 }
