@@ -208,23 +208,26 @@ static void *parse_document(const char *buf, size_t len, const char *name,
 			    const struct jschema *schema, struct husk_err **err)
 {
 	struct jctx c = { name, err };
+int oci_json_check(const char *buf, size_t len, const char *name, struct husk_err **err)
+{
+	struct jctx c = { name, err };
+	const char *nul = memchr(buf, '\0', len);
+
+	if (len > OCI_CONFIG_MAX_SIZE)
+		return husk_error(err, 0, "%s: too large (%zu bytes, the limit is %u)",
+				  c.name, len, OCI_CONFIG_MAX_SIZE);
+	if (nul)
+		return husk_error(err, 0, "%s: contains a NUL byte at offset %zu", c.name,
+				  (size_t)(nul - buf));
+	return json_scan(&c, buf, len);
+}
+
 	__attribute__((cleanup(tree_freep))) yajl_val tree = NULL;
 	cleanup_free char *text = NULL;
-	const char *nul = memchr(buf, '\0', len);
 	void *obj;
 	char yerr[256];
 
-	if (len > OCI_CONFIG_MAX_SIZE) {
-		husk_error(err, 0, "%s: too large (%zu bytes, the limit is %u)",
-			   c.name, len, OCI_CONFIG_MAX_SIZE);
-		return NULL;
-	}
-	if (nul) {
-		husk_error(err, 0, "%s: contains a NUL byte at offset %zu", c.name,
-			   (size_t)(nul - buf));
-		return NULL;
-	}
-	if (json_scan(&c, buf, len) < 0)
+	if (oci_json_check(buf, len, c.name, err) < 0)
 		return NULL;
 	text = strndup(buf, len);
 	if (!text) {

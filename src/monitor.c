@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,8 +58,9 @@ __attribute__((noreturn)) static void monitor_main(const struct create_opts *o, 
 		_exit(1);
 	}
 	(void)!write(report_fd, "", 1);
-	close(report_fd);
-	/* the caller may read its stdio to EOF: the monitor lets go of it */
+	/* the caller may read its stdio, or any fd it passed, to EOF: the
+	 * monitor lets go of all of them */
+	syscall(SYS_close_range, 3, ~0U, 0);
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int fd = 0; fd < 3 && null_fd >= 0; fd++)
 		dup2(null_fd, fd);

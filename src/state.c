@@ -220,12 +220,21 @@ static char *get_str(yajl_val root, const char *key)
 	return s ? strdup(s) : NULL;
 }
 
-static long long get_int(yajl_val root, const char *key)
+/* An integer member within [min, max]; absent or null reads as 0. */
+static int get_int(yajl_val root, const char *key, long long min, long long max,
+		   long long *out, struct husk_err **err)
 {
 	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(root, path, yajl_t_number);
+	yajl_val v = yajl_tree_get(root, path, yajl_t_any);
 
-	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+	*out = 0;
+	if (!v || YAJL_IS_NULL(v))
+		return 0;
+	if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < min || YAJL_GET_INTEGER(v) > max)
+		return husk_error(err, 0, "corrupt state: \"%s\" is not an integer from %lld to %lld",
+				  key, min, max);
+	*out = YAJL_GET_INTEGER(v);
+	return 0;
 }
 
 static bool get_bool(yajl_val root, const char *key)
@@ -235,60 +244,86 @@ static bool get_bool(yajl_val root, const char *key)
 	return YAJL_IS_TRUE(yajl_tree_get(root, path, yajl_t_true));
 }
 
-static void get_annotations(yajl_val root, struct oci_map *map)
+static int get_annotations(yajl_val root, struct oci_map *map)
 {
 	const char *path[] = { "annotations", NULL };
 	yajl_val obj = yajl_tree_get(root, path, yajl_t_object);
 
 	if (!obj || !obj->u.object.len)
-		return;
+		return 0;
 	map->v = calloc(obj->u.object.len, sizeof(*map->v));
 	if (!map->v)
-		return;
+		return -1;
 	for (size_t i = 0; i < obj->u.object.len; i++) {
 		const char *val = YAJL_GET_STRING(obj->u.object.values[i]);
 
 		map->v[map->n].key = strdup(obj->u.object.keys[i]);
 		map->v[map->n].value = strdup(val ? val : "");
-		map->n++;
+		if (!map->v[map->n].key || !map->v[map->n++].value)
+			return -1;
 	}
+	return 0;
+}
+
+static void tree_freep(yajl_val *v)
+{
+	yajl_tree_free(*v);
+}
+
+int state_parse(const char *buf, size_t len, struct container_state *st, struct husk_err **err)
+{
+	__attribute__((cleanup(tree_freep))) yajl_val root = NULL;
+	long long pid, pid_start, creator, creator_start, monitor, monitor_start, owner;
+
+	memset(st, 0, sizeof(*st));
+	/* also bounds the nesting, which yajl_tree_free would recurse through */
+	if (oci_json_check(buf, len, "corrupt state", err) < 0)
+		return -1;
+	root = yajl_tree_parse(buf, NULL, 0);
+	if (!root)
+		return husk_error(err, ENOMEM, "read state");
+	if (!YAJL_IS_OBJECT(root))
+		return husk_error(err, 0, "corrupt state: not a JSON object");
+	if (get_int(root, "pid", 0, INT32_MAX, &pid, err) < 0 ||
+	    get_int(root, "pid_start", 0, INT64_MAX, &pid_start, err) < 0 ||
+	    get_int(root, "creator", 0, INT32_MAX, &creator, err) < 0 ||
+	    get_int(root, "creator_start", 0, INT64_MAX, &creator_start, err) < 0 ||
+	    get_int(root, "monitor", 0, INT32_MAX, &monitor, err) < 0 ||
+	    get_int(root, "monitor_start", 0, INT64_MAX, &monitor_start, err) < 0 ||
+	    get_int(root, "owner", 0, UINT32_MAX, &owner, err) < 0)
+		return -1;
+	*st = (struct container_state){
+		.id = get_str(root, "id"), .bundle = get_str(root, "bundle"),
+		.rootfs = get_str(root, "rootfs"), .created = get_str(root, "created"),
+		.cgroup_path = get_str(root, "cgroup_path"),
+		.cgroup_owned = get_bool(root, "cgroup_owned"),
+		.cgroup_made = get_str(root, "cgroup_made"),
+		.created_done = get_bool(root, "created_done"),
+		.pid = pid, .pid_start = pid_start, .creator = creator,
+		.creator_start = creator_start, .monitor = monitor,
+		.monitor_start = monitor_start, .owner = owner,
+	};
+	if (get_annotations(root, &st->annotations) < 0) {
+		state_free(st);
+		return husk_error(err, ENOMEM, "read state");
+	}
+	if (!st->id) {
+		state_free(st);
+		return husk_error(err, 0, "corrupt state: no \"id\"");
+	}
+	return 0;
 }
 
 int state_read(const struct state_dir *sd, struct container_state *st, struct husk_err **err)
 {
-	cleanup_free char *buf = fs_read_fileat(sd->fd, STATE_FILE, NULL, err);
-	char msg[256];
-	yajl_val root;
+	size_t len = 0;
+	cleanup_free char *buf = fs_read_fileat(sd->fd, STATE_FILE, &len, err);
 
 	memset(st, 0, sizeof(*st));
 	if (!buf)
 		return husk_err_wrap(err, "container \"%s\": read state", sd->id);
-	root = yajl_tree_parse(buf, msg, sizeof(msg));
-	if (!root || !YAJL_IS_OBJECT(root)) {
-		yajl_tree_free(root);
-		return husk_error(err, 0, "container \"%s\": corrupt state file %s/%s", sd->id,
-				  sd->path, STATE_FILE);
-	}
-	st->id = get_str(root, "id");
-	st->bundle = get_str(root, "bundle");
-	st->rootfs = get_str(root, "rootfs");
-	st->created = get_str(root, "created");
-	st->cgroup_path = get_str(root, "cgroup_path");
-	st->cgroup_owned = get_bool(root, "cgroup_owned");
-	st->cgroup_made = get_str(root, "cgroup_made");
-	st->created_done = get_bool(root, "created_done");
-	st->pid = get_int(root, "pid");
-	st->pid_start = get_int(root, "pid_start");
-	st->creator = get_int(root, "creator");
-	st->creator_start = get_int(root, "creator_start");
-	st->monitor = get_int(root, "monitor");
-	st->monitor_start = get_int(root, "monitor_start");
-	st->owner = get_int(root, "owner");
-	get_annotations(root, &st->annotations);
-	yajl_tree_free(root);
-	if (!st->id)
-		return husk_error(err, 0, "container \"%s\": corrupt state file %s/%s", sd->id,
-				  sd->path, STATE_FILE);
+	if (state_parse(buf, len, st, err) < 0)
+		return husk_err_wrap(err, "container \"%s\": %s/%s", sd->id, sd->path, STATE_FILE);
 	return 0;
 }
 
@@ -388,7 +423,8 @@ bool state_read_exit(const struct state_dir *sd, struct exit_info *ei)
 	yajl_val root, code, sig;
 	const char *at;
 
-	if (!buf || !(root = yajl_tree_parse(buf, NULL, 0)))
+	if (!buf || oci_json_check(buf, strlen(buf), STATE_EXIT, NULL) < 0 ||
+	    !(root = yajl_tree_parse(buf, NULL, 0)))
 		return false;
 	code = yajl_tree_get(root, code_path, yajl_t_number);
 	sig = yajl_tree_get(root, sig_path, yajl_t_number);

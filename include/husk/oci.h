@@ -220,6 +220,12 @@ struct oci_config *oci_config_parse(const char *buf, size_t len, const char *nam
 /* Larger configs are refused by both functions. */
 #define OCI_CONFIG_MAX_SIZE (16u << 20)
 
+/* The checks oci_config_parse makes before it builds a yajl tree, for
+ * other JSON read with yajl_tree: at most OCI_CONFIG_MAX_SIZE bytes, no NUL
+ * byte, valid JSON (the error names the line) without comments, nested at
+ * most 512 levels (deeper trees overflow the stack in yajl_tree_free). */
+int oci_json_check(const char *buf, size_t len, const char *name, struct husk_err **err);
+
 /* Read and parse DIR/config.json (or a file path when it is not a dir).
  * Errors are prefixed with the path read: "DIR/config.json" ("config.json"
  * when DIR is "."), or the file path as given. */

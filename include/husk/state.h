@@ -54,6 +54,9 @@ int state_open(const char *root, const char *id, bool lock, struct state_dir *sd
 	       struct husk_err **err);
 void state_close(struct state_dir *sd);
 int state_read(const struct state_dir *sd, struct container_state *st, struct husk_err **err);
+/* The parsing half of state_read, pure: the text of a state.json (len
+ * bytes, NUL-terminated) into *st; on failure *st is left empty. */
+int state_parse(const char *buf, size_t len, struct container_state *st, struct husk_err **err);
 int state_write(const struct state_dir *sd, const struct container_state *st,
 		struct husk_err **err);
 void state_free(struct container_state *st);

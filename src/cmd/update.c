@@ -93,6 +93,7 @@ static struct oci_config *read_resources(const char *path, struct husk_err **err
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	cleanup_free char *text = NULL, *wrapped = NULL;
 	struct oci_config *cfg;
+	struct husk_err *bad = NULL;
 	size_t len = 0;
 	char msg[256];
 	yajl_val v;
@@ -100,6 +101,13 @@ static struct oci_config *read_resources(const char *path, struct husk_err **err
 	text = fs_read_file(strcmp(path, "-") ? path : "/dev/stdin", &len, err);
 	if (!text) {
 		husk_err_wrap(err, "update: -r");
+		return NULL;
+	}
+	/* bounded nesting first: yajl_tree_free recurses once per level */
+	if (oci_json_check(text, len, name, &bad) < 0) {
+		husk_error(err, bad->errnum, "update: %s: not valid JSON: %s", name,
+			   bad->msg + strlen(name) + 2);	/* past "NAME: " */
+		husk_err_free(&bad);
 		return NULL;
 	}
 	v = yajl_tree_parse(text, msg, sizeof(msg));

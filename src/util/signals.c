@@ -1,4 +1,6 @@
+#include <ctype.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,21 +19,24 @@ static const struct { const char *name; int sig; } signals[] = {
 	{ "WINCH", SIGWINCH }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
 };
 
-/* "RTMIN+3", "RTMAX-1" */
+/* "RTMIN", "RTMIN+3", "RTMAX", "RTMAX-1" */
 static int realtime_signal(const char *name)
 {
-	int base = !strncasecmp(name, "RTMIN", 5) ? SIGRTMIN : !strncasecmp(name, "RTMAX", 5) ? SIGRTMAX : -1;
+	bool min = !strncasecmp(name, "RTMIN", 5), max = !strncasecmp(name, "RTMAX", 5);
 	char *end;
 	long off;
 
-	if (base < 0)
+	if (!min && !max)
 		return -1;
 	if (!name[5])
-		return base;
-	off = strtol(name + 5, &end, 10);
-	if (*end || base + off < SIGRTMIN || base + off > SIGRTMAX)
+		return min ? SIGRTMIN : SIGRTMAX;
+	if (name[5] != (min ? '+' : '-') || !isdigit((unsigned char)name[6]))
 		return -1;
-	return base + off;
+	/* bounded before any arithmetic: strtol saturates at LONG_MAX */
+	off = strtol(name + 6, &end, 10);
+	if (*end || off > SIGRTMAX - SIGRTMIN)
+		return -1;
+	return min ? SIGRTMIN + (int)off : SIGRTMAX - (int)off;
 }
 
 int signal_from_name(const char *name)
