@@ -8,7 +8,7 @@
 # To add a subcommand: add it to _husk_commands and give it a case in
 # _husk_command_spec (its flags, and what its positional arguments are).
 
-_husk_commands="create start run exec state list kill delete spec wait events checkpoint restore pause resume update ps"
+_husk_commands="create start run exec state list kill delete spec wait events checkpoint restore pause resume update ps features"
 
 # Global flags that take a value, and those that don't.
 _husk_global_value_flags="--root --log --log-format --criu --rootless"
@@ -59,16 +59,18 @@ _husk_command_spec()
 		flags="--rootless" ;;
 	checkpoint)
 		value_flags="--image-path --work-path --parent-path --manage-cgroups-mode
-			--empty-ns --page-server"
+			--empty-ns --page-server --status-fd"
 		flags="--leave-running --tcp-established --ext-unix-sk --shell-job
-			--file-locks --pre-dump --auto-dedup"
+			--file-locks --pre-dump --auto-dedup --lazy-pages"
 		args="id none" ;;
 	restore)
 		value_flags="--image-path --work-path -b --bundle --pid-file --console-socket
-			--manage-cgroups-mode --empty-ns"
+			--manage-cgroups-mode --empty-ns --lsm-profile --lsm-mount-context"
 		flags="-d --detach --no-pivot --no-subreaper --tcp-established --ext-unix-sk
-			--shell-job --file-locks --auto-dedup"
+			--shell-job --file-locks --auto-dedup --lazy-pages"
 		args="new-id none" ;;
+	features)
+		;;
 	*)	return 1 ;;
 	esac
 	flags="$flags -h --help"
@@ -120,6 +122,9 @@ _husk_value()
 		COMPREPLY=($(compgen -W "soft full strict ignore" -- "$val")) ;;
 	*:--empty-ns)
 		COMPREPLY=($(compgen -W "network" -- "$val")) ;;
+	restore:--lsm-profile)
+		COMPREPLY=($(compgen -W "apparmor: selinux:" -- "$val"))
+		compopt -o nospace 2>/dev/null ;;
 	list:-f|list:--format|ps:-f|ps:--format)
 		COMPREPLY=($(compgen -W "table json" -- "$val")) ;;
 	update:-r|update:--resources)

@@ -7,7 +7,7 @@
 # To add a subcommand: add it to __husk_commands and give it its flags and
 # arguments below, in a block of its own.
 
-set -l __husk_commands create start run exec state list kill delete spec wait events checkpoint restore pause resume update ps
+set -l __husk_commands create start run exec state list kill delete spec wait events checkpoint restore pause resume update ps features
 
 # Global flags that take a value (their value is not the subcommand).
 function __husk_global_takes_value
@@ -57,9 +57,9 @@ function __husk_command_takes_value
         case spec
             string match -qr -- '^(-b|--?bundle)$' $argv[2]
         case checkpoint
-            string match -qr -- '^--?(image-path|work-path|parent-path|manage-cgroups-mode|empty-ns|page-server)$' $argv[2]
+            string match -qr -- '^--?(image-path|work-path|parent-path|manage-cgroups-mode|empty-ns|page-server|status-fd)$' $argv[2]
         case restore
-            string match -qr -- '^(-b|--?(bundle|image-path|work-path|pid-file|console-socket|manage-cgroups-mode|empty-ns))$' $argv[2]
+            string match -qr -- '^(-b|--?(bundle|image-path|work-path|pid-file|console-socket|manage-cgroups-mode|empty-ns|lsm-profile|lsm-mount-context))$' $argv[2]
         case events
             string match -qr -- '^--?interval$' $argv[2]
         case update
@@ -192,6 +192,7 @@ complete -c husk -n __husk_needs_command -a pause -d 'Freeze every process of a 
 complete -c husk -n __husk_needs_command -a resume -d 'Thaw a paused container'
 complete -c husk -n __husk_needs_command -a update -d 'Change the resource limits of a container'
 complete -c husk -n __husk_needs_command -a ps -d 'List the processes of a container'
+complete -c husk -n __husk_needs_command -a features -d 'Print the runtime-spec features this husk implements'
 
 # Every subcommand
 complete -c husk -n "__husk_using_command $__husk_commands; and not __husk_using_command exec" -s h -l help -d 'Print the help of the command'
@@ -300,3 +301,7 @@ complete -c husk -n '__husk_using_command restore' -l console-socket -r -F -d 'U
 complete -c husk -n '__husk_using_command restore' -s d -l detach -d 'Return once the container is restored'
 complete -c husk -n '__husk_using_command restore' -l no-pivot -d 'Accepted for runc compatibility'
 complete -c husk -n '__husk_using_command restore' -l no-subreaper -d 'Accepted for runc compatibility'
+complete -c husk -n '__husk_using_command checkpoint restore' -l lazy-pages -d 'Lazy migration (not supported)'
+complete -c husk -n '__husk_using_command checkpoint' -l status-fd -x -d 'With --lazy-pages: where to say the pages are ready'
+complete -c husk -n '__husk_using_command restore' -l lsm-profile -x -a 'apparmor: selinux:' -d 'Security profile of the restored processes (TYPE:NAME)'
+complete -c husk -n '__husk_using_command restore' -l lsm-mount-context -x -d 'SELinux context of the restored mounts'

@@ -56,6 +56,11 @@ static const struct jfield hooks_fields[] = {
 };
 static const struct jschema hooks_schema = SCHEMA(struct oci_hooks, hooks_fields, NULL);
 
+const char *oci_hook_name(size_t i)
+{
+	return i < ARRAY_SIZE(hooks_fields) ? hooks_fields[i].key : NULL;
+}
+
 static const struct jfield config_fields[] = {
 	F_REQ("ociVersion", J_STR, struct oci_config, oci_version),
 	F_SUB("process", J_PTR, struct oci_config, process, oci_process_schema),

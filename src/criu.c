@@ -531,6 +531,10 @@ char **criu_restore_argv(const struct criu_restore_plan *p, struct husk_err **er
 	add(&a, "--restore-sibling");
 	add(&a, "--evasive-devices");
 	add(&a, "--pidfile=%s", p->pidfile);
+	if (o->lsm_profile)
+		add(&a, "--lsm-profile=%s", o->lsm_profile);
+	if (o->lsm_mount_context)
+		add(&a, "--lsm-mount-context=%s", o->lsm_mount_context);
 	if (p->cgroup_root)
 		add(&a, "--cgroup-root=%s", p->cgroup_root);
 	for (size_t i = 0; i < p->n_inherit; i++)

@@ -5,11 +5,12 @@
 
 #include "husk/args.h"
 #include "husk/cli.h"
+#include "husk/features.h"
 #include "husk/log.h"
 #include "husk/selfprotect.h"
 
 #define DEFAULT_ROOT "/run/husk"
-#define SPEC_VERSION "1.2.0"
+#define SPEC_VERSION OCI_VERSION_MAX
 
 static const struct {
 	const char *name;
@@ -33,6 +34,7 @@ static const struct {
 	{ "resume", cmd_resume, "thaw a paused container" },
 	{ "update", cmd_update, "change the resource limits of a container" },
 	{ "ps", cmd_ps, "list the processes of a container" },
+	{ "features", cmd_features, "print the runtime-spec features this husk implements" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -122,6 +124,12 @@ int main(int argc, char **argv)
 	if (show_version) {
 		version();
 		return 0;
+	}
+	if (g.rootless && strcmp(g.rootless, "true") && strcmp(g.rootless, "false") &&
+	    strcmp(g.rootless, "auto")) {
+		fprintf(stderr, "husk: --rootless: invalid value \"%s\" (want true, false or auto)\n",
+			g.rootless);
+		return 2;
 	}
 	if (at >= argc) {
 		usage(stderr);

@@ -25,6 +25,10 @@ int caps_apply(const struct oci_capabilities *caps, int keep, struct husk_err **
 int caps_finish(const struct oci_capabilities *caps, int keep, struct husk_err **err);
 /* Capability number of "CAP_NET_ADMIN" (or "NET_ADMIN"); -1 if unknown. */
 int caps_from_name(const char *name);
+/* "CAP_CHOWN", ... every capability name husk recognises, in number
+ * order: NULL-terminated, malloc'd (caps_names_free). NULL: out of memory. */
+char **caps_known_names(void);
+void caps_names_free(char **v);
 /* Whether the list names capability cap. */
 bool caps_list_has(const struct oci_strv *names, int cap);
 

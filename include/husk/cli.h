@@ -37,5 +37,6 @@ int cmd_ps(const struct husk_globals *g, int argc, char **argv, struct husk_err 
 int cmd_checkpoint(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_restore(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 int cmd_spec(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
+int cmd_features(const struct husk_globals *g, int argc, char **argv, struct husk_err **err);
 
 #endif

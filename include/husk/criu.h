@@ -44,6 +44,8 @@ struct criu_opts {
 	bool empty_net;			/* --empty-ns network */
 	enum criu_cg_mode cg_mode;
 	struct criu_page_server ps;
+	/* restore: --lsm-profile TYPE:NAME and --lsm-mount-context, for criu */
+	const char *lsm_profile, *lsm_mount_context;
 };
 
 /* Flag values, checked before anything is touched. Errors name the flag. */

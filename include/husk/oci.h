@@ -245,6 +245,10 @@ int oci_process_validate(const struct oci_process *p, const char *name, struct h
 int oci_config_validate(const struct oci_config *cfg, const char *name,
 			struct husk_err **err);
 
+/* The names of the hook lists config.json may hold ("prestart", ...):
+ * the i-th, NULL past the last. */
+const char *oci_hook_name(size_t i);
+
 /* "pid" -> OCI_NS_PID etc; -1 when unknown. */
 int oci_ns_type_from_name(const char *name);
 const char *oci_ns_type_name(enum oci_ns_type t);

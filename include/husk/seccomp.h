@@ -47,4 +47,13 @@ int seccomp_install(const struct seccomp_prog *p, struct husk_err **err);
 int seccomp_send_listener(const struct oci_seccomp *cfg, int notify_fd, pid_t pid,
 			  const char *state_json, struct husk_err **err);
 
+/* What `husk features` reports: the action, operator, architecture and
+ * flag names husk recognises (supported_flags: those this kernel takes).
+ * NULL-terminated arrays of static strings; -1 when out of memory. */
+struct seccomp_names {
+	const char **actions, **operators, **archs, **known_flags, **supported_flags;
+};
+int seccomp_features(struct seccomp_names *out);
+void seccomp_names_free(struct seccomp_names *n);
+
 #endif

@@ -9,6 +9,8 @@ int cmd_checkpoint(const struct husk_globals *g, int argc, char **argv, struct h
 	struct checkpoint_opts o = { .root = g->root, .criu = g->criu };
 	const char *image = "checkpoint", *work = NULL, *cg_mode = NULL, *page_server = NULL;
 	struct arg_list empty_ns = { 0 };
+	bool lazy_pages = false;
+	int status_fd = -1;
 	const struct arg_opt opts[] = {
 		{ "image-path", ARG_STRING, &image, "DIR", "where criu saves the images (default: ./checkpoint)" },
 		{ "work-path", ARG_STRING, &work, "DIR", "where criu writes its log (default: the image path)" },
@@ -25,6 +27,8 @@ int cmd_checkpoint(const struct husk_globals *g, int argc, char **argv, struct h
 		{ "empty-ns", ARG_LIST, &empty_ns, "NS", "create the namespace but do not restore its contents (network)" },
 		{ "auto-dedup", ARG_BOOL, &o.c.auto_dedup, NULL, "deduplicate the memory images against the parent" },
 		{ "page-server", ARG_STRING, &page_server, "ADDRESS:PORT", "send the memory pages to a criu page server" },
+		{ "lazy-pages", ARG_BOOL, &lazy_pages, NULL, "leave the memory to be fetched lazily (not supported: an error)" },
+		{ "status-fd", ARG_INT, &status_fd, "FD", "with --lazy-pages: where to say that the pages are ready" },
 		{ 0 },
 	};
 	const struct arg_cmd cmd = { "checkpoint", "[options] ID",
@@ -40,6 +44,14 @@ int cmd_checkpoint(const struct husk_globals *g, int argc, char **argv, struct h
 		return args_status(r);
 	}
 	o.id = pos[0];
+	if (lazy_pages) {
+		husk_error(err, 0, "checkpoint: --lazy-pages: lazy migration is not supported by husk");
+		goto out;
+	}
+	if (status_fd >= 0) {
+		husk_error(err, 0, "checkpoint: --status-fd only works with --lazy-pages");
+		goto out;
+	}
 	if (cg_mode && criu_cg_mode_parse(cg_mode, &o.c.cg_mode, err) < 0)
 		goto out;
 	if (page_server && criu_page_server_parse(page_server, &o.c.ps, err) < 0)

@@ -1,12 +1,32 @@
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "husk/args.h"
 #include "husk/checkpoint.h"
 #include "husk/cli.h"
 #include "husk/log.h"
+#include "husk/lsm.h"
 #include "husk/reaper.h"
+
+/* --lsm-profile TYPE:NAME, as runc takes it: the module must be on. */
+static int lsm_profile_check(const char *v, struct husk_err **err)
+{
+	const char *colon = strchr(v, ':');
+	size_t len = colon ? (size_t)(colon - v) : 0;
+
+	if (!colon || !colon[1])
+		return husk_error(err, 0, "restore: --lsm-profile: \"%s\" is not TYPE:NAME", v);
+	if (len == 8 && !strncmp(v, "apparmor", 8))
+		return lsm_apparmor_enabled() ? 0 :
+		       husk_error(err, 0, "restore: --lsm-profile: AppArmor is not enabled on this host");
+	if (len == 7 && !strncmp(v, "selinux", 7))
+		return lsm_selinux_enabled() ? 0 :
+		       husk_error(err, 0, "restore: --lsm-profile: SELinux is not enabled on this host");
+	return husk_error(err, 0, "restore: --lsm-profile: unknown module \"%.*s\" "
+			  "(want apparmor or selinux)", (int)len, v);
+}
 
 /* Without -d husk waits for the restored container as run does, deletes
  * it and exits with its exit code. */
@@ -38,7 +58,7 @@ int cmd_restore(const struct husk_globals *g, int argc, char **argv, struct husk
 	struct restore_opts o = { .create = { .root = g->root, .systemd_cgroup = g->systemd_cgroup },
 				  .criu = g->criu };
 	const char *image = "checkpoint", *work = NULL, *cg_mode = NULL;
-	bool detach = false, no_subreaper = false;
+	bool detach = false, no_subreaper = false, lazy_pages = false;
 	struct arg_list empty_ns = { 0 };
 	const struct arg_opt opts[] = {
 		{ "image-path", ARG_STRING, &image, "DIR", "the images to restore from (default: ./checkpoint)" },
@@ -57,6 +77,11 @@ int cmd_restore(const struct husk_globals *g, int argc, char **argv, struct husk
 		{ "manage-cgroups-mode", ARG_STRING, &cg_mode, "MODE", "cgroups mode: soft, full, strict or ignore (default: soft)" },
 		{ "empty-ns", ARG_LIST, &empty_ns, "NS", "create the namespace but do not restore its contents (network)" },
 		{ "auto-dedup", ARG_BOOL, &o.c.auto_dedup, NULL, "free the images' memory as it is restored" },
+		{ "lazy-pages", ARG_BOOL, &lazy_pages, NULL, "restore the memory lazily (not supported: an error)" },
+		{ "lsm-profile", ARG_STRING, &o.c.lsm_profile, "TYPE:NAME",
+		  "the apparmor or selinux profile of the restored processes" },
+		{ "lsm-mount-context", ARG_STRING, &o.c.lsm_mount_context, "CONTEXT",
+		  "the SELinux mount context of the restored mounts" },
 		{ 0 },
 	};
 	const struct arg_cmd cmd = { "restore", "[options] ID",
@@ -75,6 +100,16 @@ int cmd_restore(const struct husk_globals *g, int argc, char **argv, struct husk
 	}
 	o.create.id = pos[0];
 	o.create.foreground = !detach;
+	if (lazy_pages) {
+		husk_error(err, 0, "restore: --lazy-pages: lazy migration is not supported by husk");
+		goto out;
+	}
+	if (o.c.lsm_profile && lsm_profile_check(o.c.lsm_profile, err) < 0)
+		goto out;
+	if (o.c.lsm_mount_context && !lsm_selinux_enabled()) {
+		husk_error(err, 0, "restore: --lsm-mount-context: SELinux is not enabled on this host");
+		goto out;
+	}
 	if (cg_mode && criu_cg_mode_parse(cg_mode, &o.c.cg_mode, err) < 0)
 		goto out;
 	for (int i = 0; i < empty_ns.n; i++)

@@ -1,4 +1,5 @@
 #include <cap-ng.h>
+#include <ctype.h>
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdint.h>
@@ -158,4 +159,35 @@ int caps_finish(const struct oci_capabilities *caps, int keep, struct husk_err *
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
 		return husk_error(err, EPERM, "apply capabilities");
 	return raise_ambient(caps, err);
+}
+
+char **caps_known_names(void)
+{
+	char **v = calloc(64 + 1, sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return NULL;
+	for (unsigned cap = 0; cap < 64; cap++) {
+		const char *name = capng_capability_to_name(cap);
+
+		/* the names husk takes are those libcap-ng resolves back */
+		if (!name || capng_name_to_capability(name) != (int)cap)
+			continue;
+		if (asprintf(&v[n], "CAP_%s", name) < 0) {
+			caps_names_free(v);
+			return NULL;
+		}
+		for (char *p = v[n]; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		n++;
+	}
+	return v;
+}
+
+void caps_names_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }

@@ -54,23 +54,23 @@ static const struct { const char *name; enum scmp_compare op; } compare_ops[] = 
 	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 };
 
+static const struct { const char *name; uint32_t act; bool takes_errno; } actions[] = {
+	{ "SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false },
+	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
+	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
+	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
+	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
+	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
+	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
+	{ "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
+	{ "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false },
+};
+
 /* An action name (and errnoRet) as a libseccomp action. field names the
  * JSON path of the action for errors; errno_field that of errnoRet. */
 static int parse_action(const char *name, struct opt_u32 errno_ret, const char *field,
 			const char *errno_field, uint32_t *out, struct husk_err **err)
 {
-	static const struct { const char *name; uint32_t act; bool takes_errno; } actions[] = {
-		{ "SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false },
-		{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
-		{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
-		{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
-		{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
-		{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
-		{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
-		{ "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
-		{ "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false },
-	};
-
 	for (size_t i = 0; name && i < N(actions); i++) {
 		if (strcmp(name, actions[i].name))
 			continue;
@@ -104,6 +104,80 @@ static uint32_t arch_token(const char *name)
 		lower[i] = (char)tolower((unsigned char)name[i]);
 	lower[i] = '\0';
 	return name[i] ? 0 : seccomp_arch_resolve_name(lower);
+}
+
+/* ----------------------------------------------------------- features */
+
+/* Every architecture name of the runtime-spec; those libseccomp knows are
+ * the ones husk recognises. */
+static const char *const spec_archs[] = {
+	"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32",
+	"SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+	"SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
+	"SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64",
+	"SCMP_ARCH_M68K", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB",
+};
+
+static int probe_flags(uint32_t flags, struct husk_err **err);
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char **sorted(const char **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_names);
+	return v;
+}
+
+int seccomp_features(struct seccomp_names *out)
+{
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	out->actions = calloc(N(actions) + 1, sizeof(char *));
+	out->operators = calloc(N(compare_ops) + 1, sizeof(char *));
+	out->archs = calloc(N(spec_archs) + 1, sizeof(char *));
+	out->known_flags = calloc(N(filter_flags) + 1, sizeof(char *));
+	out->supported_flags = calloc(N(filter_flags) + 1, sizeof(char *));
+	if (!out->actions || !out->operators || !out->archs || !out->known_flags ||
+	    !out->supported_flags) {
+		seccomp_names_free(out);
+		return -1;
+	}
+	for (size_t i = 0; i < N(actions); i++)
+		out->actions[i] = actions[i].name;
+	sorted(out->actions, N(actions));
+	for (size_t i = 0; i < N(compare_ops); i++)
+		out->operators[i] = compare_ops[i].name;
+	sorted(out->operators, N(compare_ops));
+	n = 0;
+	for (size_t i = 0; i < N(spec_archs); i++)
+		if (arch_token(spec_archs[i]))
+			out->archs[n++] = spec_archs[i];
+	sorted(out->archs, n);
+	n = 0;
+	for (size_t i = 0; i < N(filter_flags); i++) {
+		out->known_flags[i] = filter_flags[i].name;
+		/* WAIT_KILLABLE_RECV is only taken along with a listener */
+		if (probe_flags(filter_flags[i].flag |
+				(filter_flags[i].flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ?
+				 SECCOMP_FILTER_FLAG_NEW_LISTENER : 0), NULL) == 0)
+			out->supported_flags[n++] = filter_flags[i].name;
+	}
+	return 0;
+}
+
+void seccomp_names_free(struct seccomp_names *n)
+{
+	free(n->actions);
+	free(n->operators);
+	free(n->archs);
+	free(n->known_flags);
+	free(n->supported_flags);
+	memset(n, 0, sizeof(*n));
 }
 
 /* ---------------------------------------------------------------- key */
