@@ -55,6 +55,14 @@ $(BUILD)/%.o: %.c
 
 -include $(HUSK_OBJ:.o=.d)
 
+# main.o and features.o carry the commit (husk --version, husk features):
+# rebuilt when HEAD moves, not only when their sources change
+$(BUILD)/commit: FORCE
+	@mkdir -p $(BUILD); echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' >$@
+$(BUILD)/src/main.o $(BUILD)/src/cmd/features.o: $(BUILD)/commit
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -o $@ $<
@@ -74,6 +82,9 @@ $(BUILD)/unit-asan/%: tests/unit/%.c tests/unit/unit.h $(OCI_SRC) $(UTIL_SRC) $(
 # busybox-static to make root filesystems from.
 BUILD_PKGS := libseccomp-dev libcap-ng-dev libyajl-dev pkg-config
 TEST_PKGS := bats busybox-static socat procps iproute2 util-linux jq criu
+# podman.bats and containerd.bats run husk under the managers (containerd
+# brings ctr and containerd-shim-runc-v2)
+TEST_PKGS += podman conmon containerd
 deps:
 	@tests/install-packages $(BUILD_PKGS)
 test-deps: deps
