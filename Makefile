@@ -31,6 +31,8 @@ OCI_SRC := $(wildcard oci/*.c)
 UTIL_SRC := $(wildcard src/util/*.c)
 # pure runtime code that the unit tests link as well
 UNIT_EXTRA_SRC := src/criu.c
+# the state.json parser (state_parse), unit-tested and fuzzed
+UNIT_EXTRA_SRC += src/state.c
 RUNTIME_SRC := $(wildcard src/*.c src/cmd/*.c src/linux/*.c)
 HUSK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC) $(RUNTIME_SRC))
 # cgroup code is unit-tested too, against fake cgroupfs trees
@@ -92,8 +94,8 @@ test-deps: deps
 
 check: test-deps
 	@$(MAKE) --no-print-directory husk $(UNIT_BIN) $(UNIT_ASAN_BIN)
-	@$(MAKE) --no-print-directory $(TEST_TOOLS)
-	@tests/run-suites $(UNIT_BIN) $(UNIT_ASAN_BIN) -- tests/bats
+	@$(MAKE) --no-print-directory $(TEST_TOOLS) $(CHECK_EXTRA_BUILD)
+	@tests/run-suites $(UNIT_BIN) $(UNIT_ASAN_BIN) $(CHECK_SUITES) -- tests/bats $(CHECK_BATS_DIRS)
 
 check-unit: $(UNIT_BIN) $(UNIT_ASAN_BIN)
 	@tests/run-suites $(UNIT_BIN) $(UNIT_ASAN_BIN) --
@@ -146,3 +148,58 @@ check check-bats: $(BENCH_TOOLS)
 $(BUILD)/bench/bin/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -static -o $@ $<
+
+# ---------------------------------------------------------- reliability
+# Fuzzing (clang libFuzzer with ASan/UBSan), make check-asan (the bats
+# suite against an ASan/UBSan husk), make lint (cppcheck, clang-tidy),
+# stress and soak. docs/testing.md says what each proves.
+#   make fuzz FUZZ_SECONDS=N   each target for N seconds (default 300)
+#   make check-asan            bats against build/asan/husk
+#   make lint                  cppcheck + clang-tidy, must be clean
+#   make soak SOAK_CYCLES=N    N sequential run/delete cycles (default 1000)
+FUZZ_PKGS := clang libclang-rt-14-dev
+LINT_PKGS := cppcheck clang-tidy
+FUZZ_CC := clang
+FUZZ_TARGETS := config state args
+FUZZ_SECONDS ?= 300
+# make check runs each target this long
+CHECK_FUZZ_SECONDS ?= 20
+SOAK_CYCLES ?= 1000
+CHECK_SOAK_CYCLES ?= 200
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CLANG_WARN := $(filter-out -Wno-format-truncation,$(WARN))
+FUZZ_CFLAGS := -std=gnu11 $(CLANG_WARN) -g -O1 $(FUZZ_SAN)
+FUZZ_LIB_SRC := $(OCI_SRC) $(UTIL_SRC) $(CGROUP_SRC) src/state.c
+FUZZ_LIB_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRC))
+FUZZ_BIN := $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_TARGETS))
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
+.PHONY: fuzz fuzz-build fuzz-deps check-fuzz
+fuzz-deps:
+	@tests/install-packages $(FUZZ_PKGS)
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+-include $(FUZZ_LIB_OBJ:.o=.d)
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) -lyajl -lm
+
+fuzz-build: fuzz-deps
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# the TAP suite make check runs
+check-fuzz: fuzz-build
+	@tests/run-suites tests/fuzz/check --
+
+# What make check adds: the fuzz targets for a short bounded time (see
+# CHECK_FUZZ_SECONDS), as TAP suites counted with the others.
+check: fuzz-deps
+CHECK_EXTRA_BUILD += $(FUZZ_BIN)
+CHECK_SUITES += tests/fuzz/check
