@@ -46,17 +46,21 @@ static const struct { const char *name; unsigned long flag; } propagations[] = {
 	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 
-/* runtime-spec 1.1 recursive options, applied with mount_setattr(2). */
-static const struct { const char *name; bool clear; uint64_t attr; } recursive_opts[] = {
-	{ "rro", false, MOUNT_ATTR_RDONLY }, { "rrw", true, MOUNT_ATTR_RDONLY },
-	{ "rnosuid", false, MOUNT_ATTR_NOSUID }, { "rsuid", true, MOUNT_ATTR_NOSUID },
-	{ "rnodev", false, MOUNT_ATTR_NODEV }, { "rdev", true, MOUNT_ATTR_NODEV },
-	{ "rnoexec", false, MOUNT_ATTR_NOEXEC }, { "rexec", true, MOUNT_ATTR_NOEXEC },
-	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME }, { "rdiratime", true, MOUNT_ATTR_NODIRATIME },
-	{ "rnoatime", false, MOUNT_ATTR_NOATIME }, { "ratime", true, MOUNT_ATTR__ATIME },
-	{ "rrelatime", false, MOUNT_ATTR_RELATIME }, { "rnorelatime", true, MOUNT_ATTR__ATIME },
-	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME }, { "rnostrictatime", true, MOUNT_ATTR__ATIME },
-	{ "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW }, { "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW },
+/* runtime-spec 1.1 recursive options, applied with mount_setattr(2).
+ * The atime mode is one field (MOUNT_ATTR__ATIME) the kernel changes only
+ * when attr_clr names all of it: the atime options always clear it, and
+ * set their mode (MOUNT_ATTR_RELATIME is 0; "ratime", "rnorelatime" and
+ * "rnostrictatime" go back to it, the default). */
+static const struct { const char *name; bool clear; uint64_t attr; bool atime; } recursive_opts[] = {
+	{ "rro", false, MOUNT_ATTR_RDONLY, false }, { "rrw", true, MOUNT_ATTR_RDONLY, false },
+	{ "rnosuid", false, MOUNT_ATTR_NOSUID, false }, { "rsuid", true, MOUNT_ATTR_NOSUID, false },
+	{ "rnodev", false, MOUNT_ATTR_NODEV, false }, { "rdev", true, MOUNT_ATTR_NODEV, false },
+	{ "rnoexec", false, MOUNT_ATTR_NOEXEC, false }, { "rexec", true, MOUNT_ATTR_NOEXEC, false },
+	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME, false }, { "rdiratime", true, MOUNT_ATTR_NODIRATIME, false },
+	{ "rnoatime", false, MOUNT_ATTR_NOATIME, true }, { "ratime", true, 0, true },
+	{ "rrelatime", false, MOUNT_ATTR_RELATIME, true }, { "rnorelatime", true, 0, true },
+	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME, true }, { "rnostrictatime", true, 0, true },
+	{ "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW, false }, { "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW, false },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -111,6 +115,11 @@ static bool parse_recursive_opt(const char *opt, struct mount_opts *o)
 	for (size_t i = 0; i < N(recursive_opts); i++) {
 		if (strcmp(opt, recursive_opts[i].name))
 			continue;
+		if (recursive_opts[i].atime) {
+			o->attr_clr |= MOUNT_ATTR__ATIME;
+			o->attr_set = (o->attr_set & ~MOUNT_ATTR__ATIME) | recursive_opts[i].attr;
+			return true;
+		}
 		if (recursive_opts[i].clear)
 			o->attr_clr |= recursive_opts[i].attr;
 		else

@@ -395,6 +395,13 @@ static int compile(const struct oci_seccomp *s, struct seccomp_prog *out, struct
 			goto out;
 		}
 		rc = seccomp_arch_add(ctx, arch);
+		/* an architecture of the other byte order cannot share the
+		 * filter; its syscalls never reach this kernel either */
+		if (rc == -EDOM) {
+			log_debug("seccomp: architecture \"%s\" never runs on this host: left out",
+				  s->architectures.v[i]);
+			continue;
+		}
 		if (rc < 0 && rc != -EEXIST) {
 			husk_error(err, -rc, "config.json: .linux.seccomp.architectures[%zu]: add \"%s\"",
 				   i, s->architectures.v[i]);
