@@ -17,6 +17,9 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 # gcc's guesses about snprintf truncation misfire on bounded path buffers
 ifeq ($(findstring clang,$(shell $(CC) --version 2>/dev/null)),)
 WARN += -Wno-format-truncation
+else
+# option tables end with { NULL }: the rest is zero by the language
+WARN += -Wno-missing-field-initializers
 endif
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DHUSK_VERSION='"$(VERSION)"' -DHUSK_COMMIT='"$(COMMIT)"'
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
