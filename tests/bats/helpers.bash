@@ -287,9 +287,12 @@ host_mounts() {
 # on or from this test's directory, and mounts that existed before and
 # changed (options, propagation), like "/" made shared.
 mount_leaks() {
+	# a mount is known by id, device, root and mount point together: ids
+	# are recycled by mounts that others make meanwhile
 	awk -v t="$BATS_TEST_TMPDIR" '
-		NR == FNR { before[$1] = $0; next }
-		$1 in before { if (before[$1] != $0) print "changed: " $0; next }
+		{ k = $1 " " $3 " " $4 " " $5 }
+		NR == FNR { before[k] = $0; next }
+		k in before { if (before[k] != $0) print "changed: " $0; next }
 		index($5, t) == 1 || index($4, t) == 1 { print "new: " $0 }' "$1" <(host_mounts)
 }
 
