@@ -194,23 +194,20 @@ static int set_oom_score_adj(const struct oci_process *p, struct husk_err **err)
 	return ret < 0 ? husk_err_wrap(err, "process.oomScoreAdj") : 0;
 }
 
-/* Supplementary groups: those of the config plus, as runc does, the
- * groups /etc/group gives the user's name. */
-static int set_groups(const struct oci_user *user, const char *name, struct husk_err **err)
+/* Supplementary groups: exactly additionalGids. As runc (whose user
+ * lookup takes the explicit gid of "uid:gid" over /etc/group), the groups
+ * /etc/group gives the user are not added: managers put the ones they
+ * want in additionalGids (podman does, for --user NAME). */
+static int set_groups(const struct oci_user *user, struct husk_err **err)
 {
-	cleanup_free gid_t *from_file = NULL;
 	cleanup_free gid_t *all = NULL;
-	size_t n_file = 0, n = 0;
+	size_t n = 0;
 
-	if (name)
-		user_groups("/etc/group", name, &from_file, &n_file);
-	all = calloc(user->n_additional_gids + n_file + 1, sizeof(gid_t));
+	all = calloc(user->n_additional_gids + 1, sizeof(gid_t));
 	if (!all)
 		return husk_error(err, ENOMEM, "process.user.additionalGids");
 	for (size_t i = 0; i < user->n_additional_gids; i++)
 		all[n++] = user->additional_gids[i];
-	for (size_t i = 0; i < n_file; i++)
-		all[n++] = from_file[i];
 	if (setgroups(n, all) < 0 && !(errno == EPERM && n == 0))
 		return husk_syserr(err, "process.user.additionalGids: setgroups");
 	return 0;
@@ -232,7 +229,7 @@ static int switch_user(const struct oci_process *p, char ***envp, int keep, stru
 			goto out;
 		*envp = env;
 	}
-	if (set_groups(&p->user, known ? u.name : NULL, err) < 0 ||
+	if (set_groups(&p->user, err) < 0 ||
 	    caps_apply_bounding(p->capabilities, err) < 0)
 		goto out;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
