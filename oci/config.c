@@ -208,11 +208,6 @@ static void tree_freep(yajl_val *v)
 	yajl_tree_free(*v);
 }
 
-/* Parse a JSON document into the struct a schema describes. */
-static void *parse_document(const char *buf, size_t len, const char *name,
-			    const struct jschema *schema, struct husk_err **err)
-{
-	struct jctx c = { name, err };
 int oci_json_check(const char *buf, size_t len, const char *name, struct husk_err **err)
 {
 	struct jctx c = { name, err };
@@ -227,6 +222,11 @@ int oci_json_check(const char *buf, size_t len, const char *name, struct husk_er
 	return json_scan(&c, buf, len);
 }
 
+/* Parse a JSON document into the struct a schema describes. */
+static void *parse_document(const char *buf, size_t len, const char *name,
+			    const struct jschema *schema, struct husk_err **err)
+{
+	struct jctx c = { name, err };
 	__attribute__((cleanup(tree_freep))) yajl_val tree = NULL;
 	cleanup_free char *text = NULL;
 	void *obj;
