@@ -537,6 +537,13 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 		ret = mount_cgroup(rootfd, m->destination, &o, err);
 		goto out;
 	}
+	/* tmpcopyup copies what is there: a directory husk makes has nothing,
+	 * and its tmpfs keeps the mode= it was given (as runc) */
+	if (o.copyup) {
+		cleanup_close int there = fs_open_in_root(rootfd, m->destination, FS_ANY, NULL);
+
+		o.copyup = there >= 0;
+	}
 	fd = fs_open_in_root(rootfd, m->destination, dest_kind(m, o.bind), err);
 	if (fd < 0)
 		goto out;
