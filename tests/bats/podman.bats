@@ -127,10 +127,12 @@ teardown() {
 	[ ${#problems[@]} -eq 0 ] || fail "LEAK:" "${problems[@]}"
 }
 
-# pm ARGS...: podman with this file's storage, runtime and config.
+# pm ARGS...: podman with this file's storage, runtime and config, run
+# from $PT: conmon, which inherits the directory, writes a file "oom" in
+# it when the container meets the OOM killer.
 pm() {
-	timeout --foreground -k 10 120 podman --root "$PT/root" --runroot "$PT/runroot" \
-		--tmpdir "$PT/tmp" --network-config-dir "$PT/net" --runtime "$PODMAN_RUNTIME" "$@"
+	(cd "$PT" && timeout --foreground -k 10 120 podman --root "$PT/root" --runroot "$PT/runroot" \
+		--tmpdir "$PT/tmp" --network-config-dir "$PT/net" --runtime "$PODMAN_RUNTIME" "$@")
 }
 
 # prun ARGS...: podman run under this file's cgroup parent; the id of a
