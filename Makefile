@@ -206,3 +206,13 @@ check-fuzz: fuzz-build
 check: fuzz-deps
 CHECK_EXTRA_BUILD += $(FUZZ_BIN)
 CHECK_SUITES += tests/fuzz/check
+
+# make lint: cppcheck and clang-tidy, clean on the whole tree (the checks:
+# .clang-tidy and tests/lint/run); make check runs it as a TAP suite.
+.PHONY: lint lint-deps
+lint-deps:
+	@tests/install-packages $(LINT_PKGS)
+lint: lint-deps
+	@tests/run-suites tests/lint/run --
+check: lint-deps
+CHECK_SUITES += tests/lint/run

@@ -100,7 +100,7 @@ static uint32_t arch_token(const char *name)
 	if (strncmp(name, "SCMP_ARCH_", 10))
 		return 0;
 	name += 10;
-	for (i = 0; name[i] && i < sizeof(lower) - 1; i++)
+	for (i = 0; i < sizeof(lower) - 1 && name[i]; i++)
 		lower[i] = (char)tolower((unsigned char)name[i]);
 	lower[i] = '\0';
 	return name[i] ? 0 : seccomp_arch_resolve_name(lower);
@@ -373,7 +373,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_prog *out, struct husk
 static int compile(const struct oci_seccomp *s, struct seccomp_prog *out, struct husk_err **err)
 {
 	scmp_filter_ctx ctx;
-	uint32_t def;
+	uint32_t def = 0;	/* set unless parse_action fails (clang-tidy cannot know) */
 	int ret = -1, rc;
 
 	if (parse_action(s->default_action, s->default_errno_ret, ".linux.seccomp.defaultAction",
