@@ -5,7 +5,7 @@ static const char full_config[] =
 	"{'ociVersion': '1.2.0',"
 	" 'process': {"
 	"  'terminal': true, 'consoleSize': {'height': 25, 'width': 80},"
-	"  'user': {'uid': 1001, 'gid': 1002, 'umask': 18, 'additionalGids': [5, 4294967295]},"
+	"  'user': {'uid': 1001, 'gid': 1002, 'umask': 18, 'additionalGids': [5, 4294967294]},"
 	"  'args': ['sh', '-c', 'true'], 'commandLine': 'cmd /c',"
 	"  'env': ['PATH=/bin', 'TERM=xterm'], 'cwd': '/work',"
 	"  'capabilities': {'bounding': ['CAP_KILL', 'CAP_CHOWN'], 'effective': ['CAP_KILL'],"
@@ -137,7 +137,7 @@ TEST(full_config_process)
 	CHECK(p->user.uid == 1001 && p->user.gid == 1002);
 	CHECK(p->user.umask.set && p->user.umask.v == 18);
 	CHECK(p->user.n_additional_gids == 2);
-	CHECK(p->user.additional_gids[0] == 5 && p->user.additional_gids[1] == UINT32_MAX);
+	CHECK(p->user.additional_gids[0] == 5 && p->user.additional_gids[1] == UINT32_MAX - 1);
 	STRV_IS(p->args, "sh", "-c", "true");
 	CHECK_STR(p->command_line, "cmd /c");
 	STRV_IS(p->env, "PATH=/bin", "TERM=xterm");
