@@ -672,8 +672,20 @@ int container_delete(const char *root, const char *id, bool force, struct husk_e
 	const char *status;
 	int ret = -1;
 
-	if (open_existing(root, id, &sd, &st, err) < 0)
+	if (state_open(root, id, true, &sd, err) < 0)
 		return -1;
+	if (state_read(&sd, &st, err) < 0) {
+		/* nothing in an unreadable state can be trusted (a pid to
+		 * signal, a cgroup to remove): --force removes the directory,
+		 * so that the id is not stuck forever */
+		if (force) {
+			log_warn("%s: removing the state directory (--force)", (*err)->msg);
+			husk_err_free(err);
+			ret = state_remove(&sd, err);
+		}
+		state_close(&sd);
+		return ret < 0 ? husk_err_wrap(err, "delete \"%s\"", id) : 0;
+	}
 	status = state_status(&sd, &st);
 	/* poststop hooks come from the snapshot, read before it goes away; a
 	 * snapshot that cannot be read does not keep a container alive */

@@ -69,7 +69,7 @@ int state_create(const char *root, const char *id, const struct container_state 
 	if (rootfd < 0)
 		return -1;
 	if (faccessat(rootfd, id, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-		return husk_error(err, EEXIST, "container \"%s\"", id);
+		return husk_error(err, EEXIST, "container \"%s\" already exists", id);
 	snprintf(tmp, sizeof(tmp), ".new-%s-%d", id, getpid());
 	if (mkdirat(rootfd, tmp, 0711) < 0)
 		return husk_syserr(err, "create state dir \"%s/%s\"", root, tmp);
@@ -82,7 +82,11 @@ int state_create(const char *root, const char *id, const struct container_state 
 	if (state_write(sd, st, err) < 0)
 		goto fail;
 	if (renameat2(rootfd, tmp, rootfd, id, RENAME_NOREPLACE) < 0) {
-		husk_syserr(err, "container \"%s\"", id);
+		/* a create of the same id that won the race */
+		if (errno == EEXIST)
+			husk_error(err, EEXIST, "container \"%s\" already exists", id);
+		else
+			husk_syserr(err, "container \"%s\"", id);
 		goto fail;
 	}
 	fd = -1;

@@ -2,7 +2,8 @@
  * husk kills itself with SIGKILL when it reaches STEP, as a kill -9 from
  * outside would at that moment. The crash-recovery tests use it to prove
  * that `delete --force` removes every trace of a half-made container.
- * Steps: state-created, after-clone, after-cgroup, before-ready. */
+ * Steps: state-created, after-clone, after-cgroup, before-ready, and
+ * during-hooks (any hook, right after it was started). */
 #ifndef HUSK_CRASHPOINT_H
 #define HUSK_CRASHPOINT_H
 

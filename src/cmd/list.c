@@ -68,8 +68,9 @@ static void print_table(const struct row *rows, size_t n)
 	}
 }
 
-/* A container whose state cannot be read (being created, or damaged) is
- * skipped, not fatal: list must work whatever one container looks like. */
+/* A container whose state cannot be read (damaged: state.json is replaced
+ * atomically, so never half-written) is listed with status "unknown", not
+ * fatal: list must work whatever one container looks like. */
 static size_t load_rows(const char *root, char **ids, size_t n, struct row *rows)
 {
 	size_t m = 0;
@@ -82,8 +83,9 @@ static size_t load_rows(const char *root, char **ids, size_t n, struct row *rows
 		if (state_read(&sd, &rows[m].st, NULL) == 0) {
 			rows[m].status = state_status(&sd, &rows[m].st);
 			m++;
-		} else {
-			state_free(&rows[m].st);
+		} else if ((rows[m].st.id = strdup(ids[i]))) {
+			/* listed all the same, so that it can be seen and deleted */
+			rows[m++].status = "unknown";
 		}
 		state_close(&sd);
 	}
