@@ -117,7 +117,11 @@ int main(int argc, char **argv)
 
 	at = parse_globals(argc, argv, &g, &show_version, &err);
 	if (at < 0) {
-		fprintf(stderr, "husk: %s\n", err->msg);
+		/* managers read errors back from --log: there too, if it came first */
+		if (g.log && log_init(g.log, g.log_format, false) == 0)
+			log_error("%s", err->msg);
+		else
+			fprintf(stderr, "husk: %s\n", err->msg);
 		husk_err_free(&err);
 		return 2;
 	}
@@ -125,18 +129,17 @@ int main(int argc, char **argv)
 		version();
 		return 0;
 	}
-	if (g.rootless && strcmp(g.rootless, "true") && strcmp(g.rootless, "false") &&
-	    strcmp(g.rootless, "auto")) {
-		fprintf(stderr, "husk: --rootless: invalid value \"%s\" (want true, false or auto)\n",
-			g.rootless);
-		return 2;
-	}
 	if (at >= argc) {
 		usage(stderr);
 		return 2;
 	}
 	if (log_init(g.log, g.log_format, g.debug) < 0)
 		return 2;
+	if (g.rootless && strcmp(g.rootless, "true") && strcmp(g.rootless, "false") &&
+	    strcmp(g.rootless, "auto")) {
+		log_error("--rootless: invalid value \"%s\" (want true, false or auto)", g.rootless);
+		return 2;
+	}
 	self_protect(argv[at], argv);
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		if (strcmp(argv[at], commands[i].name))
@@ -149,6 +152,6 @@ int main(int argc, char **argv)
 		}
 		return code;
 	}
-	fprintf(stderr, "husk: unknown command \"%s\" (see husk --help)\n", argv[at]);
+	log_error("unknown command \"%s\" (see husk --help)", argv[at]);
 	return 2;
 }
