@@ -216,3 +216,31 @@ lint: lint-deps
 	@tests/run-suites tests/lint/run --
 check: lint-deps
 CHECK_SUITES += tests/lint/run
+
+# make check-asan: the bats suite against an ASan/UBSan build of husk
+# (build/asan/husk, dynamically linked: the sanitizer runtimes do not link
+# statically), leak checking on. Reports go to build/asan/logs/, and a
+# last suite (tests/asan/reports.bats) fails on any. Not part of make
+# check: it runs the whole bats suite a second time.
+ASAN_DIR := $(BUILD)/asan
+ASAN_HUSK := $(ASAN_DIR)/husk
+ASAN_HUSK_OBJ := $(patsubst %.c,$(ASAN_DIR)/obj/%.o,$(OCI_SRC) $(UTIL_SRC) $(RUNTIME_SRC))
+.PHONY: check-asan
+$(ASAN_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O1 -g $(ASAN) -MMD -MP -c -o $@ $<
+-include $(ASAN_HUSK_OBJ:.o=.d)
+$(ASAN_HUSK): $(ASAN_HUSK_OBJ)
+	$(CC) $(ASAN) -o $@ $^ -lseccomp -lcap-ng -lyajl -lm
+check-asan: test-deps
+	@$(MAKE) --no-print-directory $(ASAN_HUSK) $(TEST_TOOLS) $(BENCH_TOOLS)
+	@tests/asan/run
+
+# Stress and soak (tests/stress/): make check runs them with bounded sizes
+# (50 containers at once, 10 rounds of each race, CHECK_SOAK_CYCLES
+# run/delete cycles); make soak runs SOAK_CYCLES cycles.
+.PHONY: soak
+check: export HUSK_SOAK_CYCLES = $(CHECK_SOAK_CYCLES)
+CHECK_BATS_DIRS += tests/stress
+soak: husk test-deps
+	@HUSK_SOAK_CYCLES=$(SOAK_CYCLES) bats --tap tests/stress/soak.bats

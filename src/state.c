@@ -324,6 +324,13 @@ int state_read(const struct state_dir *sd, struct container_state *st, struct hu
 	cleanup_free char *buf = fs_read_fileat(sd->fd, STATE_FILE, &len, err);
 
 	memset(st, 0, sizeof(*st));
+	if (!buf && err && *err && (*err)->errnum == ENOENT) {
+		/* state.json is in place before the directory appears, so it is
+		 * gone only because a delete removed (or is removing) the
+		 * container after this command opened it */
+		husk_err_free(err);
+		return husk_error(err, ENOENT, "container \"%s\" does not exist", sd->id);
+	}
 	if (!buf)
 		return husk_err_wrap(err, "container \"%s\": read state", sd->id);
 	if (state_parse(buf, len, st, err) < 0)
