@@ -248,7 +248,7 @@ bye"
 	assert_failure
 }
 
-@test "podman run -it and exec -it: a pty driven through script(1)" {
+@test "podman run -it, exec -it, run -dt: a pty driven through script(1), one through conmon" {
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 	local podman="podman --root $PT/root --runroot $PT/runroot --tmpdir $PT/tmp"
 	podman+=" --network-config-dir $PT/net --runtime $PODMAN_RUNTIME"
@@ -266,6 +266,12 @@ bye"
 	# without -t, no terminal
 	run pm exec box sh -c 'test -t 0 || echo no-tty'
 	assert_output no-tty
+	# run -dt: the pty goes to conmon through --console-socket, its
+	# output to the log
+	pstart ttyd -t "$IMAGE" sh -c 'tty; echo via-the-pty; sleep 1000' >/dev/null
+	wait_logs ttyd via-the-pty
+	run pm logs ttyd
+	assert_output_contains /dev/pts/0
 }
 
 @test "podman pause and unpause freeze and thaw the container" {
