@@ -34,6 +34,7 @@ struct exec_ctx {
 	struct oci_config *cfg;
 	struct oci_process *p;	/* the process to run: cfg->process, edited */
 	int init_pidfd;
+	int init_root;	/* the init's root directory, O_PATH */
 	uint64_t join_early, join_late;	/* CLONE_NEW* to enter before/after clone */
 	int sync_fd[2], pidfd, pty_master;
 	pid_t pid;
@@ -266,6 +267,10 @@ static int load(struct exec_ctx *x, struct husk_err **err)
 	x->init_pidfd = proc_pidfd(x->st.pid, x->st.pid_start);
 	if (x->init_pidfd < 0)
 		return husk_error(err, 0, "exec: container \"%s\" is not running", x->o->id);
+	snprintf(path, sizeof(path), "/proc/%d/root", x->st.pid);
+	x->init_root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (x->init_root < 0)
+		return husk_syserr(err, "exec: open the root of container \"%s\"", x->o->id);
 	snprintf(path, sizeof(path), "%s/" STATE_CONFIG, x->sd.path);
 	x->cfg = oci_config_load(path, err);
 	if (!x->cfg)
@@ -290,6 +295,12 @@ __attribute__((noreturn)) static void child(struct exec_ctx *x)
 		_exit(1);
 	if (x->join_late && setns(x->init_pidfd, (int)x->join_late) < 0)
 		husk_syserr(&err, "exec: join the namespaces of the container");
+	/* entering a mount namespace puts a process at the namespace's root
+	 * mount, which is not the init's root when husk itself runs chrooted:
+	 * take the init's root explicitly */
+	if (!err && (x->join_late & CLONE_NEWNS) &&
+	    (fchdir(x->init_root) < 0 || chroot(".") < 0 || chdir("/") < 0))
+		husk_syserr(&err, "exec: enter the root of the container");
 	if (!err && x->p->terminal && setsid() < 0)
 		husk_syserr(&err, "exec: setsid");
 	if (!err && x->p->terminal)
@@ -389,6 +400,8 @@ static void exec_ctx_free(struct exec_ctx *x)
 	for (int i = 0; i < 2; i++)
 		if (x->sync_fd[i] >= 0)
 			close(x->sync_fd[i]);
+	if (x->init_root >= 0)
+		close(x->init_root);
 	if (x->init_pidfd >= 0)
 		close(x->init_pidfd);
 	if (x->pidfd >= 0)
@@ -404,7 +417,7 @@ static void exec_ctx_free(struct exec_ctx *x)
 
 int container_exec(const struct exec_opts *o, struct husk_err **err)
 {
-	struct exec_ctx x = { .o = o, .sd = { .fd = -1 }, .init_pidfd = -1,
+	struct exec_ctx x = { .o = o, .sd = { .fd = -1 }, .init_pidfd = -1, .init_root = -1,
 			      .sync_fd = { -1, -1 }, .pidfd = -1, .pty_master = -1 };
 	sigset_t old;
 	int ret = -1;
