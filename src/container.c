@@ -755,13 +755,24 @@ char *container_state_json(const char *root, const char *id, struct husk_err **e
 	return json;
 }
 
+/* The exit code of the "exited" event in an events file, or fallback. */
+static int exit_code_from_events(int fd, int fallback)
+{
+	char path[FS_FD_PATH_MAX];
+	cleanup_free char *buf = fs_read_file(fs_fd_path(fd, path), NULL, NULL);
+	const char *ev = buf ? strstr(buf, "{\"type\":\"exited\"") : NULL;
+	const char *code = ev ? strstr(ev, "\"exitCode\":") : NULL;
+
+	return code ? atoi(code + strlen("\"exitCode\":")) : fallback;
+}
+
 int container_wait(const char *root, const char *id, struct husk_err **err)
 {
 	struct state_dir sd;
 	struct container_state st;
 	struct exit_info ei;
 	int ret = CONTAINER_EXIT_UNKNOWN;
-	cleanup_close int pidfd = -1;
+	cleanup_close int pidfd = -1, events = -1;
 
 	if (state_open(root, id, false, &sd, err) < 0)
 		return -1;
@@ -769,11 +780,17 @@ int container_wait(const char *root, const char *id, struct husk_err **err)
 		state_close(&sd);
 		return -1;
 	}
+	/* opened now: a delete racing this wait may remove the directory
+	 * right after the monitor recorded the exit, and the "exited" event
+	 * is still readable through this fd then */
+	events = openat(sd.fd, EVENTS_FILE, O_RDONLY | O_CLOEXEC);
 	pidfd = proc_pidfd(st.pid, st.pid_start);
 	if (pidfd >= 0)
 		proc_wait_gone(pidfd, st.pid, -1);
 	if (st.monitor && wait_exit_record(&sd, &ei))
 		ret = ei.code;
+	else if (st.monitor && events >= 0)
+		ret = exit_code_from_events(events, ret);
 	state_free(&st);
 	state_close(&sd);
 	return ret;
