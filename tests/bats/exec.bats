@@ -59,7 +59,7 @@ sorted_groups() {
 }
 
 @test "exec: joins the user and time namespaces too" {
-	[ -e /proc/self/ns/user ] || skip "the kernel has no user namespaces"
+	require_userns
 	[ -e /proc/self/ns/time ] || skip "the kernel has no time namespaces"
 	sleeper_bundle
 	cfg '.linux.namespaces += [{type: "user"}, {type: "time"}] |

@@ -160,6 +160,7 @@ runs() {
 }
 
 @test "features: every advertised namespace can be made, capability granted, hook run" {
+	require_userns
 	make_bundle
 	local ns caps
 	run feat '.linux.namespaces | sort | join(" ")'

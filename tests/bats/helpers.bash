@@ -475,3 +475,12 @@ wait_until() {
 	done
 	fail "never true: $*"
 }
+
+# require_userns: skip when this environment cannot create user namespaces
+# at all (a chroot cannot: the kernel refuses CLONE_NEWUSER there).
+require_userns() {
+	[ -e /proc/self/ns/user ] || skip "the kernel has no user namespaces"
+	local why
+	why=$(unshare --user true 2>&1) ||
+		skip "this environment cannot create user namespaces: $why"
+}

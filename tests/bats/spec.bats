@@ -75,6 +75,7 @@ load helpers
 }
 
 @test "spec --rootless: the config runs, in a user namespace with those mappings" {
+	require_userns
 	[ -e /proc/self/ns/user ] || skip "no user namespaces"
 	make_bundle
 	rm "$BUNDLE/config.json"

@@ -25,6 +25,7 @@ userns_bundle() {
 }
 
 @test "userns: root inside is an unprivileged uid outside (uid_map, host view)" {
+	require_userns
 	userns_bundle
 	set_args sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g; exec sleep 1000'
 	id=$(new_id)
@@ -44,6 +45,7 @@ userns_bundle() {
 }
 
 @test "userns: files on a bind mount are owned by the mapped uid on the host" {
+	require_userns
 	userns_bundle
 	writable_root
 	data=$BATS_TEST_TMPDIR/data
@@ -62,6 +64,7 @@ done"
 }
 
 @test "userns: proc, sysfs, tmpfs, devpts, mqueue and cgroup mounts work inside it" {
+	require_userns
 	userns_bundle
 	run run_in_container sh -c 'awk "{ print \$5, \$(NF-2) }" /proc/self/mountinfo | sort'
 	assert_success
@@ -72,6 +75,7 @@ done"
 }
 
 @test "userns: devices are the host's, bound in (mknod is not allowed there)" {
+	require_userns
 	userns_bundle
 	run run_in_container sh -c 'stat -c "%n %t:%T" /dev/null /dev/zero /dev/tty; echo x >/dev/null && echo null-ok;
 		grep -c " /dev/null " /proc/self/mountinfo'
@@ -84,6 +88,7 @@ null-ok
 }
 
 @test "userns: a mapping the kernel refuses fails create naming the field; nothing is left" {
+	require_userns
 	userns_bundle
 	cfg '.linux.uidMappings = [{containerID: 0, hostID: 4294967290, size: 100}]'
 	run husk run -b "$BUNDLE" "$(new_id)"
