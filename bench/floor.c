@@ -111,9 +111,15 @@ static int exec_in(const char *pidstr, char **argv)
 	/* user, cgroup and time namespaces are not joined: the bench
 	 * containers have none of their own */
 	static const char *const ns[] = { "ipc", "uts", "net", "pid", "mnt" };
-	int fds[sizeof ns / sizeof *ns], st;
+	int fds[sizeof ns / sizeof *ns], st, root;
 	char path[64];
 
+	/* the init's root, taken explicitly after entering its mount
+	 * namespace (a chrooted caller would land at the namespace's root) */
+	snprintf(path, sizeof path, "/proc/%s/root", pidstr);
+	root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		die(path);
 	for (size_t i = 0; i < sizeof ns / sizeof *ns; i++) {
 		snprintf(path, sizeof path, "/proc/%s/ns/%s", pidstr, ns[i]);
 		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
@@ -123,6 +129,8 @@ static int exec_in(const char *pidstr, char **argv)
 	for (size_t i = 0; i < sizeof ns / sizeof *ns; i++)
 		if (setns(fds[i], 0) < 0)
 			die("setns");
+	if (fchdir(root) < 0 || chroot(".") < 0)
+		die("enter the container's root");
 	pid_t pid = fork();
 	if (pid < 0)
 		die("fork");
