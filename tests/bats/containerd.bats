@@ -71,27 +71,27 @@ teardown_file() {
 	[ -n "${CT:-}" ] && [ -d "$CT" ] || return 0
 	local id pid m d p
 	for id in $(c containers list -q 2>/dev/null); do
-		c tasks kill -s SIGKILL "$id" >/dev/null 2>&1
-		c tasks delete -f "$id" >/dev/null 2>&1
-		c containers delete "$id" >/dev/null 2>&1
+		c tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || :
+		c tasks delete -f "$id" >/dev/null 2>&1 || :
+		c containers delete "$id" >/dev/null 2>&1 || :
 	done
-	c images remove "$IMAGE" >/dev/null 2>&1
-	pid=$(cat "$CT/containerd.pid" 2>/dev/null)
+	c images remove "$IMAGE" >/dev/null 2>&1 || :
+	pid=$(cat "$CT/containerd.pid" 2>/dev/null) || :
 	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null
-		wait_gone "$pid" || kill -9 "$pid" 2>/dev/null
+		kill "$pid" 2>/dev/null || :
+		wait_gone "$pid" || kill -9 "$pid" 2>/dev/null || :
 	fi
 	for pid in $(pgrep -f "containerd-shim-runc-v2 -namespace $NS" || :); do
-		kill -9 "$pid" 2>/dev/null
+		kill -9 "$pid" 2>/dev/null || :
 	done
 	for m in $(awk -v t="$CT" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
-		umount -l "$m" 2>/dev/null
+		umount -l "$m" 2>/dev/null || :
 	done
 	for d in $(find "$CGROUP_ROOT" -mindepth 1 -maxdepth 3 -type d -name "$NS" 2>/dev/null | sort -r); do
-		rmdir "$d" 2>/dev/null
+		rmdir "$d" 2>/dev/null || :
 	done
 	while read -r p; do
-		rmdir "$p" 2>/dev/null
+		rmdir "$p" 2>/dev/null || :
 	done <"$CT/host-paths"
 	rm -rf "$CT"
 }
@@ -108,9 +108,9 @@ teardown() {
 	local problems=() id left
 	while read -r id; do
 		[ -n "$id" ] || continue
-		c tasks kill -s SIGKILL "$id" >/dev/null 2>&1
-		c tasks delete -f "$id" >/dev/null 2>&1
-		c containers delete "$id" >/dev/null 2>&1
+		c tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || :
+		c tasks delete -f "$id" >/dev/null 2>&1 || :
+		c containers delete "$id" >/dev/null 2>&1 || :
 		[ ! -e "$CT/runc/$NS/$id" ] || problems+=("husk state left: $CT/runc/$NS/$id")
 		left=$(cgroups_of "$id")
 		[ -z "$left" ] || problems+=("cgroup left: $left")
