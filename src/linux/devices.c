@@ -142,8 +142,13 @@ int devices_create(int rootfd, const struct oci_config *cfg, bool in_userns,
 	for (size_t i = 0; lx && i < lx->n_devices; i++)
 		if (make_device(rootfd, &lx->devices[i], in_userns, err) < 0)
 			return husk_err_wrap(err, "linux.devices[%zu]", i);
-	for (size_t i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++)
+	for (size_t i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++) {
+		/* as runc: /dev/core only where the kernel has /proc/kcore (the
+		 * host's /proc is still the one in sight here) */
+		if (!strcmp(default_links[i].link, "/dev/core") && access("/proc/kcore", F_OK) < 0)
+			continue;
 		if (make_link(rootfd, default_links[i].target, default_links[i].link, err) < 0)
 			return -1;
+	}
 	return 0;
 }
