@@ -201,6 +201,9 @@ static int load_process_file(struct exec_ctx *x, struct husk_err **err)
 		oci_process_free(p);
 		return husk_err_wrap(err, "exec: --process");
 	}
+	/* as runc: without its own, the process gets the container's */
+	if (!p->oom_score_adj.set && x->cfg->process)
+		p->oom_score_adj = x->cfg->process->oom_score_adj;
 	oci_process_free(x->cfg->process);
 	x->cfg->process = p;
 	return 0;
@@ -240,7 +243,6 @@ static int build_process(struct exec_ctx *x, struct husk_err **err)
 	p->terminal = o->process_file ? p->terminal || o->tty : o->tty;
 	p->has_console_size = false;
 	p->no_new_privileges |= o->no_new_privs;
-	p->oom_score_adj.set = false;	/* the container's setting stays the init's */
 	if (o->apparmor || p->apparmor_profile)
 		return husk_error(err, 0, "exec: %s: AppArmor is not enabled on this host",
 				  o->apparmor ? "--apparmor" : "process.apparmorProfile");

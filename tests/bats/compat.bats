@@ -224,3 +224,20 @@ sleeper() {
 	run jq -r -s 'map(select(.level == "error") | .msg) | join("\n")' "$LOG"
 	assert_output_contains '--no-such-flag' 'unknown command "no-such-command"'
 }
+
+@test "compat: exec'd processes get the container's oomScoreAdj, or their --process's (as runc)" {
+	sleeper
+	cfg '.process.oomScoreAdj = 300'
+	id=$(new_id)
+	run_detached "$id"
+	wait_status "$id" running
+	run husk exec "$id" cat /proc/self/oom_score_adj
+	assert_output 300
+	jq -n '{cwd: "/", args: ["cat", "/proc/self/oom_score_adj"], user: {uid: 0, gid: 0}}' \
+		>"$BATS_TEST_TMPDIR/p.json"
+	run husk exec --process "$BATS_TEST_TMPDIR/p.json" "$id"
+	assert_output 300
+	jq '.oomScoreAdj = 400' "$BATS_TEST_TMPDIR/p.json" >"$BATS_TEST_TMPDIR/p2.json"
+	run husk exec --process "$BATS_TEST_TMPDIR/p2.json" "$id"
+	assert_output 400
+}
