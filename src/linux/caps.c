@@ -104,7 +104,9 @@ int caps_apply_bounding(const struct oci_capabilities *caps, struct husk_err **e
 static uint64_t held_at_apply = ~0ULL;
 
 /* the ambient set is raised one by one: each must be permitted and
- * inheritable as well */
+ * inheritable as well. One that is not cannot be granted: a warning, as the
+ * runtime-spec asks and runc does (its default spec for a non-root user
+ * lists ambient capabilities without the inheritable set) */
 static int raise_ambient(const struct oci_capabilities *caps, struct husk_err **err)
 {
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
@@ -120,10 +122,13 @@ static int raise_ambient(const struct oci_capabilities *caps, struct husk_err **
 				 i, caps->ambient.v[i]);
 			continue;
 		}
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-			return husk_syserr(err, "process.capabilities.ambient[%zu]: raise \"%s\" (an ambient "
-					   "capability must be permitted and inheritable too)",
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) == 0)
+			continue;
+		if (errno != EPERM)
+			return husk_syserr(err, "process.capabilities.ambient[%zu]: raise \"%s\"",
 					   i, caps->ambient.v[i]);
+		log_warn("process.capabilities.ambient[%zu]: \"%s\" is not both permitted and "
+			 "inheritable, so it cannot be ambient; left out", i, caps->ambient.v[i]);
 	}
 	return 0;
 }

@@ -241,3 +241,17 @@ sleeper() {
 	run husk exec --process "$BATS_TEST_TMPDIR/p2.json" "$id"
 	assert_output 400
 }
+
+@test "compat: ambient capabilities that are not inheritable are left out with a warning, as runc" {
+	# what `runc spec` writes, for a non-root user: ambient without inheritable
+	make_bundle
+	cfg '.process.user = {uid: 1000, gid: 1000} | .process.capabilities = {
+		bounding: ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
+		effective: ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
+		permitted: ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
+		ambient: ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]}'
+	run run_in_container grep -E '^Cap(Amb|Eff|Bnd)' /proc/self/status
+	assert_success
+	assert_output_contains "CapAmb:	0000000000000000" "CapEff:	0000000000000000" \
+		"CapBnd:	0000000020000420" 'warning: process.capabilities.ambient[0]: "CAP_AUDIT_WRITE"'
+}
