@@ -30,6 +30,9 @@ setup_file() {
 	# short: unix socket paths are at most 107 bytes
 	CT=$(mktemp -d /tmp/husk-ctrd.XXXXXX)
 	export CT NS=husk-test-$$
+	# overlayfs cannot stack on overlayfs (a test machine in a container)
+	export SNAPSHOTTER=${CTRD_SNAPSHOTTER:-overlayfs}
+	[ "$(stat -f -c %T "$CT")" != overlayfs ] || SNAPSHOTTER=native
 	export CTRD_RUNTIME=${CTRD_RUNTIME:-$HUSK_BIN}
 	mkdir -p "$CT/fifo"
 	# The shim keeps its sockets in /run/containerd/s whatever the config
@@ -64,7 +67,7 @@ setup_file() {
 		sleep 0.1
 	done
 	make_image_archive "$CT/image" "$CT/image.tar" || return
-	c images import "$CT/image.tar" >/dev/null
+	c images import --snapshotter "$SNAPSHOTTER" "$CT/image.tar" >/dev/null
 }
 
 teardown_file() {
@@ -128,10 +131,11 @@ c() {
 	timeout --foreground -k 10 120 ctr --address "$CT/c.sock" --namespace "$NS" "$@"
 }
 
-# crun_ ARGS... (of ctr run, before the image): with husk as the shim's
+# ctr_run ARGS... (of ctr run, before the image): with husk as the shim's
 # runtime, its state under this file's dir.
 ctr_run() {
-	c run --runc-binary "$CTRD_RUNTIME" --runc-root "$CT/runc" --fifo-dir "$CT/fifo" "$@"
+	c run --snapshotter "$SNAPSHOTTER" --runc-binary "$CTRD_RUNTIME" --runc-root "$CT/runc" \
+		--fifo-dir "$CT/fifo" "$@"
 }
 
 # new_ctr: a container id, recorded for teardown's checks.
@@ -346,7 +350,7 @@ make_image_archive() {
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 	id=$(new_ctr)
 	run timeout 120 script -qec "ctr --address $CT/c.sock --namespace $NS run -t --rm \
-		--runc-binary $CTRD_RUNTIME --runc-root $CT/runc --fifo-dir $CT/fifo $IMAGE $id sh" /dev/null \
+		--snapshotter $SNAPSHOTTER --runc-binary $CTRD_RUNTIME --runc-root $CT/runc --fifo-dir $CT/fifo $IMAGE $id sh" /dev/null \
 		<<<'tty; echo in-$((6*7)); exit 5'
 	assert_failure 5
 	assert_output_contains "/dev/pts/0" "in-42"
