@@ -654,7 +654,8 @@ huge_pages() {
 	wait_until grep -q '"type":"stats"' "$out"
 	husk start "$id"
 	wait_until grep -q '"type":"oom"' "$out"
-	jq -e --arg id "$id" 'select(.type == "oom") | .id == $id' "$out"
+	# the stream is still being written: read whole lines only
+	grep -m1 '"type":"oom"' "$out" | jq -e --arg id "$id" '.id == $id'
 	[ "$(grep -c '"type":"stats"' "$out")" -ge 1 ]
 	husk kill "$id" KILL
 	# the stream ends with the container
