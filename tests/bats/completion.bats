@@ -127,7 +127,7 @@ lines() {
 	run complete_words husk --debug -root "$ROOT" --log-format json state a
 	[ "$output" = alpha ]
 	# after the subcommand's own flags
-	run complete_words husk --root "$ROOT" delete --force b
+	run complete_words husk --root "$ROOT" delete --force be
 	[ "$output" = beta ]
 }
 
