@@ -1,6 +1,7 @@
 /* Semantic checks of a decoded config: names, ranges, duplicates and the
  * rules that tie fields together. Pure: no file system access. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -205,12 +206,43 @@ static int check_process(struct vctx *v)
 	return check_process_attrs(v, p);
 }
 
+/* The kernel's own limit on the lines of uid_map and gid_map. */
+#define MAX_ID_MAPPINGS 340
+
+/* [a, a + n) and [b, b + m) share an id */
+static bool ranges_overlap(uint64_t a, uint64_t n, uint64_t b, uint64_t m)
+{
+	return a < b + m && b < a + n;
+}
+
+/* What the kernel would refuse with a bare EINVAL when husk writes the
+ * map: empty ranges, ranges past the 32-bit id space (4294967295 is no
+ * id), overlapping ranges on either side, too many lines. */
 static int check_sizes(struct vctx *v, const char *path,
 		       const struct oci_id_mapping *m, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	if (n > MAX_ID_MAPPINGS)
+		return fail(v, "%s: %zu mappings, the kernel takes at most %d", path, n,
+			    MAX_ID_MAPPINGS);
+	for (size_t i = 0; i < n; i++) {
 		if (!m[i].size)
 			return fail(v, "%s[%zu].size: must be greater than 0", path, i);
+		if ((uint64_t)m[i].container_id + m[i].size > UINT32_MAX)
+			return fail(v, "%s[%zu]: containerID %u + size %u is past the last id, 4294967294",
+				    path, i, m[i].container_id, m[i].size);
+		if ((uint64_t)m[i].host_id + m[i].size > UINT32_MAX)
+			return fail(v, "%s[%zu]: hostID %u + size %u is past the last id, 4294967294",
+				    path, i, m[i].host_id, m[i].size);
+		for (size_t j = 0; j < i; j++) {
+			if (ranges_overlap(m[i].container_id, m[i].size, m[j].container_id, m[j].size))
+				return fail(v, "%s[%zu]: container ids %u-%u overlap those of %s[%zu]",
+					    path, i, m[i].container_id,
+					    m[i].container_id + m[i].size - 1, path, j);
+			if (ranges_overlap(m[i].host_id, m[i].size, m[j].host_id, m[j].size))
+				return fail(v, "%s[%zu]: host ids %u-%u overlap those of %s[%zu]",
+					    path, i, m[i].host_id, m[i].host_id + m[i].size - 1, path, j);
+		}
+	}
 	return 0;
 }
 

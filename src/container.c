@@ -86,7 +86,7 @@ static int load_config(struct create_ctx *c, struct husk_err **err)
 	if (!c->bundle)
 		return husk_syserr(err, "bundle \"%s\"", c->o->bundle ? c->o->bundle : ".");
 	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
-	c->config_text = fs_read_file(path, &c->config_len, err);
+	c->config_text = fs_read_regular(path, OCI_CONFIG_MAX_SIZE, &c->config_len, err);
 	if (!c->config_text)
 		return husk_err_wrap(err, "bundle \"%s\"", c->bundle);
 	c->cfg = oci_config_parse(c->config_text, c->config_len, "config.json", err);
@@ -323,6 +323,26 @@ static int restore_finish(struct create_ctx *c, struct husk_err **err)
 	return 0;
 }
 
+/* The init ended during set-up without a word (its E message is the
+ * usual way to fail): say how, with the likely cause of a SIGKILL. */
+static int init_died(struct create_ctx *c, struct husk_err **err)
+{
+	const struct oci_resources *r = c->cfg->linux_cfg ? c->cfg->linux_cfg->resources : NULL;
+	int status;
+
+	if (waitpid(c->pid, &status, 0) != c->pid)
+		return husk_error(err, 0, "container init exited during set-up");
+	if (WIFEXITED(status))
+		return husk_error(err, 0, "container init exited with status %d during set-up",
+				  WEXITSTATUS(status));
+	if (WTERMSIG(status) == SIGKILL && r && r->memory && r->memory->limit.set)
+		return husk_error(err, 0, "container init was killed (SIGKILL) during set-up: out of "
+				  "memory? config.json: .linux.resources.memory.limit is %lld bytes",
+				  (long long)r->memory->limit.v);
+	return husk_error(err, 0, "container init was killed by signal %d (%s) during set-up",
+			  WTERMSIG(status), strsignal(WTERMSIG(status)));
+}
+
 /* The parent's share of the set-up, then wait for the init to be ready. */
 static int finish_init(struct create_ctx *c, struct husk_err **err)
 {
@@ -364,7 +384,7 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 	}
 	if (msg == SYNC_ERROR)
 		return husk_error(err, 0, "%s", text ? text : "container init failed");
-	return husk_error(err, 0, "container init exited during set-up");
+	return init_died(c, err);
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct husk_err **err)

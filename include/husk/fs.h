@@ -11,6 +11,10 @@
 /* Read a whole file (NUL-terminated; *len without the NUL). */
 char *fs_read_file(const char *path, size_t *len, struct husk_err **err);
 char *fs_read_fileat(int dirfd, const char *path, size_t *len, struct husk_err **err);
+/* As fs_read_file, but only a regular file of at most max bytes: a FIFO
+ * (which would block) or a device (which may never end, like /dev/zero)
+ * is refused before anything is read. */
+char *fs_read_regular(const char *path, size_t max, size_t *len, struct husk_err **err);
 /* Write buf to an existing file (e.g. in /proc or cgroupfs). */
 int fs_write_file(const char *path, const char *buf, size_t len, struct husk_err **err);
 int fs_write_fileat(int dirfd, const char *path, const char *buf, size_t len,

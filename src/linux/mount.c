@@ -566,8 +566,10 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 		}
 		if (mount(m->source ? m->source : type, fs_fd_path(fd, path), type,
 			  o.flags & ~MS_REC, o.data) < 0) {
-			husk_syserr(err, "mount \"%s\" (type %s)", m->source ? m->source : "none",
-				    type ? type : "none");
+			/* the data options are what the filesystem refused, often */
+			husk_syserr(err, "mount \"%s\" (type %s%s%s%s)", m->source ? m->source : "none",
+				    type ? type : "none", o.data && *o.data ? ", options \"" : "",
+				    o.data && *o.data ? o.data : "", o.data && *o.data ? "\"" : "");
 			goto out;
 		}
 		if (under >= 0 && tmpfs_copyup(rootfd, m->destination, under, err) < 0)

@@ -13,16 +13,12 @@
 #include "husk/cleanup.h"
 #include "husk/fs.h"
 
-char *fs_read_fileat(int dirfd, const char *path, size_t *len, struct husk_err **err)
+/* All of fd (path names it in errors), NUL-terminated. */
+static char *read_fd(int fd, const char *path, size_t *len, struct husk_err **err)
 {
-	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	size_t cap = 4096, n = 0;
 	char *buf;
 
-	if (fd < 0) {
-		husk_syserr(err, "open \"%s\"", path);
-		return NULL;
-	}
 	buf = malloc(cap + 1);
 	while (buf) {
 		ssize_t r = read(fd, buf + n, cap - n);
@@ -56,9 +52,42 @@ char *fs_read_fileat(int dirfd, const char *path, size_t *len, struct husk_err *
 	return buf;
 }
 
+char *fs_read_fileat(int dirfd, const char *path, size_t *len, struct husk_err **err)
+{
+	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		husk_syserr(err, "open \"%s\"", path);
+		return NULL;
+	}
+	return read_fd(fd, path, len, err);
+}
+
 char *fs_read_file(const char *path, size_t *len, struct husk_err **err)
 {
 	return fs_read_fileat(AT_FDCWD, path, len, err);
+}
+
+char *fs_read_regular(const char *path, size_t max, size_t *len, struct husk_err **err)
+{
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer */
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		husk_syserr(err, "open \"%s\"", path);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		husk_error(err, 0, "\"%s\" is not a regular file", path);
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		husk_error(err, 0, "\"%s\": too large (%lld bytes, the limit is %zu)", path,
+			   (long long)st.st_size, max);
+		return NULL;
+	}
+	return read_fd(fd, path, len, err);
 }
 
 static int write_all(int fd, const char *buf, size_t len)

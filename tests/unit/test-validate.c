@@ -203,6 +203,52 @@ TEST(user_namespace_mappings)
 		".linux.uidMappings[1].size: must be greater than 0");
 }
 
+#define UIDMAPS(m) CFG(LINUX("'namespaces': [{'type': 'user'}], 'uidMappings': [" m "]," \
+	"'gidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 1}]"))
+
+/* what the kernel would refuse with a bare EINVAL on writing uid_map */
+TEST(id_mappings_the_kernel_refuses)
+{
+	VALID(UIDMAPS("{'containerID': 0, 'hostID': 100000, 'size': 100},"
+		      " {'containerID': 100, 'hostID': 100100, 'size': 1}"));
+	VALID(UIDMAPS("{'containerID': 0, 'hostID': 1, 'size': 4294967294}"));
+	INVALID(UIDMAPS("{'containerID': 0, 'hostID': 100000, 'size': 100},"
+			" {'containerID': 50, 'hostID': 200000, 'size': 100}"),
+		".linux.uidMappings[1]: container ids 50-149 overlap those of .linux.uidMappings[0]");
+	INVALID(UIDMAPS("{'containerID': 0, 'hostID': 100000, 'size': 100},"
+			" {'containerID': 100, 'hostID': 100099, 'size': 1}"),
+		".linux.uidMappings[1]: host ids 100099-100099 overlap those of .linux.uidMappings[0]");
+	INVALID(UIDMAPS("{'containerID': 4294967295, 'hostID': 1, 'size': 1}"),
+		".linux.uidMappings[0]: containerID 4294967295 + size 1 is past the last id, 4294967294");
+	INVALID(UIDMAPS("{'containerID': 0, 'hostID': 4294967200, 'size': 96}"),
+		".linux.uidMappings[0]: hostID 4294967200 + size 96 is past the last id, 4294967294");
+	INVALID(CFG(",'mounts': [{'destination': '/m', 'uidMappings': [{'containerID': 0, 'hostID': 1, 'size': 2},"
+		    " {'containerID': 1, 'hostID': 5, 'size': 1}]}]"),
+		".mounts[0].uidMappings[1]: container ids 1-1 overlap those of .mounts[0].uidMappings[0]");
+}
+
+TEST(too_many_id_mappings)
+{
+	char maps[341 * 64], *p = maps, *cfg;
+	struct husk_err *err = NULL;
+	struct oci_config *c;
+
+	for (int i = 0; i < 341; i++)
+		p += sprintf(p, "%s{\"containerID\": %d, \"hostID\": %d, \"size\": 1}",
+			     i ? "," : "", i, 1000 + i);
+	if (asprintf(&cfg, "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"},"
+		     " \"linux\": {\"namespaces\": [{\"type\": \"user\"}], \"uidMappings\": [%s],"
+		     " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1, \"size\": 1}]}}", maps) < 0)
+		return;
+	c = oci_config_parse(cfg, strlen(cfg), "config.json", &err);
+	CHECK(c != NULL);
+	CHECK(c && oci_config_validate(c, "config.json", &err) < 0);
+	CHECK(err && strstr(err->msg, ".linux.uidMappings: 341 mappings, the kernel takes at most 340"));
+	husk_err_free(&err);
+	oci_config_free(c);
+	free(cfg);
+}
+
 TEST(hostname_needs_uts_namespace)
 {
 	VALID(CFG(",'hostname': 'box'" NS("{'type': 'uts'}")));
