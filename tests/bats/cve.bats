@@ -71,7 +71,8 @@ have_exec() {
 	wait_until grep -q sleep "/proc/$bpid/cmdline"
 	run husk exec "$a" readlink "/proc/$nspid/exe"
 	assert_success
-	assert_output /bin/busybox
+	# busybox, named from A's root (a longer path when husk runs chrooted)
+	[[ $output == */bin/busybox ]] || fail "not busybox: $output"
 }
 
 # End to end: an exec into a container whose binary is "#!/proc/self/exe"

@@ -23,7 +23,9 @@ hook_script() {
 		createRuntime*)
 			# the container's mounts are made, pivot_root is still to come
 			grep -q " $ROOTFS/proc " /proc/$pid/mountinfo && extra="$extra mounted"
-			[ "$(readlink /proc/$pid/root)" = / ] && extra="$extra not-pivoted" ;;
+			# the same directory as the hook's root (compared by inode:
+			# under a chroot the name differs across mount namespaces)
+			[ /proc/$pid/root -ef /proc/self/root ] && extra="$extra not-pivoted" ;;
 		poststart*)
 			extra=" cmd=$(tr '\0' ' ' </proc/$pid/cmdline)" ;;
 		poststop*)
