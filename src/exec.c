@@ -343,11 +343,22 @@ static int spawn(struct exec_ctx *x, struct husk_err **err)
 {
 	struct cgroup_layout l;
 	cleanup_free char *text = NULL;
+	/* husk's own pid and time namespaces: joining the container's only
+	 * sets those of husk's next children, which must be the exec'd
+	 * process alone (not, say, LeakSanitizer's tracer at exit, which
+	 * then cannot see husk and spins forever) */
+	cleanup_close int own_pid = -1, own_time = -1;
 	bool owned;
 	int msg, ret;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync_fd) < 0)
 		return husk_syserr(err, "exec: create sync socket");
+	if ((x->join_early & CLONE_NEWPID) &&
+	    (own_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)) < 0)
+		return husk_syserr(err, "exec: open husk's pid namespace");
+	if ((x->join_early & CLONE_NEWTIME) &&
+	    (own_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC)) < 0)
+		return husk_syserr(err, "exec: open husk's time namespace");
 	if (x->join_early && setns(x->init_pidfd, (int)x->join_early) < 0)
 		return husk_syserr(err, "exec: join the pid namespace of the container");
 	x->pid = ns_clone(0, &x->pidfd, err);
@@ -355,6 +366,9 @@ static int spawn(struct exec_ctx *x, struct husk_err **err)
 		return -1;
 	if (x->pid == 0)
 		child(x);
+	if ((own_pid >= 0 && setns(own_pid, CLONE_NEWPID) < 0) ||
+	    (own_time >= 0 && setns(own_time, CLONE_NEWTIME) < 0))
+		return husk_syserr(err, "exec: return to husk's own namespaces");
 	close(x->sync_fd[1]);
 	x->sync_fd[1] = -1;
 	/* before the move into the container's cgroup (and its cpuset) */
