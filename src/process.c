@@ -224,7 +224,8 @@ static int switch_user(const struct oci_process *p, char ***envp, int keep, stru
 
 		if (!env)
 			goto out;
-		memcpy(env, p->env.v, p->env.n * sizeof(char *));
+		if (p->env.n)	/* v is NULL for an empty env: memcpy must not see it */
+			memcpy(env, p->env.v, p->env.n * sizeof(char *));
 		if (asprintf(&env[p->env.n], "HOME=%s", known && u.home[0] ? u.home : "/") < 0)
 			goto out;
 		*envp = env;
