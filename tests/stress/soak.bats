@@ -88,8 +88,8 @@ soak() {
 			BATS_TEST_TMPDIR HUSK_BIN PARENT CGROUP_ROOT HUSK_TEST_TIMEOUT)
 	rm -f "$ROOTFS/gate"
 	assert_success
-	echo "first cycle: $(cat "$BATS_TEST_TMPDIR/first" | tr '\n' ' ')" >&3
-	echo "last cycle:  $(cat "$BATS_TEST_TMPDIR/last" | tr '\n' ' ')" >&3
+	echo "# first cycle: $(cat "$BATS_TEST_TMPDIR/first" | tr '\n' ' ')" >&3
+	echo "# last cycle:  $(cat "$BATS_TEST_TMPDIR/last" | tr '\n' ' ')" >&3
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/last")" "$(cat "$BATS_TEST_TMPDIR/first")"
 	grep -qx "cgroups: 0" "$BATS_TEST_TMPDIR/last" || fail "cgroups left: $(cat "$BATS_TEST_TMPDIR/last")"
 	grep -qx "state: 0" "$BATS_TEST_TMPDIR/last" || fail "state left: $(ls -A "$HUSK_ROOT")"
