@@ -157,7 +157,7 @@ $(BUILD)/bench/bin/%: bench/%.c
 # suite against an ASan/UBSan husk), make lint (cppcheck, clang-tidy),
 # stress and soak. docs/testing.md says what each proves.
 #   make fuzz FUZZ_SECONDS=N   each target for N seconds (default 300)
-#   make check-asan            bats against build/asan/husk
+#   make check-asan            bats and stress against build/asan/husk
 #   make lint                  cppcheck + clang-tidy, must be clean
 #   make soak SOAK_CYCLES=N    N sequential run/delete cycles (default 1000)
 FUZZ_PKGS := clang libclang-rt-14-dev
@@ -165,8 +165,9 @@ LINT_PKGS := cppcheck clang-tidy
 FUZZ_CC := clang
 FUZZ_TARGETS := config state args
 FUZZ_SECONDS ?= 300
-# make check runs each target this long
+# make check runs each target this long (tests/fuzz/check reads it)
 CHECK_FUZZ_SECONDS ?= 20
+export CHECK_FUZZ_SECONDS
 SOAK_CYCLES ?= 1000
 CHECK_SOAK_CYCLES ?= 200
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -217,11 +218,11 @@ lint: lint-deps
 check: lint-deps
 CHECK_SUITES += tests/lint/run
 
-# make check-asan: the bats suite against an ASan/UBSan build of husk
-# (build/asan/husk, dynamically linked: the sanitizer runtimes do not link
-# statically), leak checking on. Reports go to build/asan/logs/, and a
-# last suite (tests/asan/reports.bats) fails on any. Not part of make
-# check: it runs the whole bats suite a second time.
+# make check-asan: the bats and stress suites against an ASan/UBSan build
+# of husk (build/asan/husk, dynamically linked: the sanitizer runtimes do
+# not link statically), leak checking on. Reports go to build/asan/logs/,
+# and a last suite (tests/asan/reports.bats) fails on any. Not part of
+# make check: it runs the whole bats suite a second time.
 ASAN_DIR := $(BUILD)/asan
 ASAN_HUSK := $(ASAN_DIR)/husk
 ASAN_HUSK_OBJ := $(patsubst %.c,$(ASAN_DIR)/obj/%.o,$(OCI_SRC) $(UTIL_SRC) $(RUNTIME_SRC))
@@ -242,5 +243,6 @@ check-asan: test-deps
 .PHONY: soak
 check: export HUSK_SOAK_CYCLES = $(CHECK_SOAK_CYCLES)
 CHECK_BATS_DIRS += tests/stress
-soak: husk test-deps
+soak: test-deps
+	@$(MAKE) --no-print-directory husk
 	@HUSK_SOAK_CYCLES=$(SOAK_CYCLES) bats --tap tests/stress/soak.bats
