@@ -29,6 +29,9 @@ int cg_fail(const struct cg_ctx *c, const char *field, struct husk_err **err,
 
 /* Append " (hint)" to the message of *err. */
 void cg_hint(struct husk_err **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hint with what the parent cgroup has in FILE (e.g. the cpus a cpuset
+ * write may take from). */
+void cg_parent_hint(const char *dir, const char *file, struct husk_err **err);
 
 /* Write a value to DIR/FILE; the error names the field, the file, the
  * value and what the errno means for cgroup files. */

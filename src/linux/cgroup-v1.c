@@ -197,30 +197,17 @@ int cgv1_cpu(const struct cg_ctx *c, const struct cgroup_hierarchy *h, const cha
 	return 0;
 }
 
-static void cpuset_hint(const char *dir, const char *file, struct husk_err **err)
-{
-	char parent[4096];
-	cleanup_free char *avail = NULL;
-
-	snprintf(parent, sizeof(parent), "%s/..", dir);
-	avail = cg_read(parent, file);
-	if (avail) {
-		avail[strcspn(avail, "\n")] = '\0';
-		cg_hint(err, "the parent cgroup has %s", avail[0] ? avail : "none");
-	}
-}
-
 int cgv1_cpuset(const struct cg_ctx *c, const char *dir, const struct oci_cpu *cpu,
 		struct husk_err **err)
 {
 	if (cpu->mems && *cpu->mems &&
 	    cg_write(c, ".cpu.mems", dir, "cpuset.mems", cpu->mems, err) < 0) {
-		cpuset_hint(dir, "cpuset.mems", err);
+		cg_parent_hint(dir, "cpuset.mems", err);
 		return -1;
 	}
 	if (cpu->cpus && *cpu->cpus &&
 	    cg_write(c, ".cpu.cpus", dir, "cpuset.cpus", cpu->cpus, err) < 0) {
-		cpuset_hint(dir, "cpuset.cpus", err);
+		cg_parent_hint(dir, "cpuset.cpus", err);
 		return -1;
 	}
 	return 0;

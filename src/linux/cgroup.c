@@ -155,6 +155,19 @@ void cg_hint(struct husk_err **err, const char *fmt, ...)
 	free(hint);
 }
 
+void cg_parent_hint(const char *dir, const char *file, struct husk_err **err)
+{
+	char parent[4096];
+	cleanup_free char *avail = NULL;
+
+	snprintf(parent, sizeof(parent), "%s/..", dir);
+	avail = cg_read(parent, file);
+	if (avail) {
+		avail[strcspn(avail, "\n")] = '\0';
+		cg_hint(err, "the parent cgroup has %s", avail[0] ? avail : "none");
+	}
+}
+
 int cg_write(const struct cg_ctx *c, const char *field, const char *dir, const char *file,
 	     const char *value, struct husk_err **err)
 {
