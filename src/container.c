@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,9 @@ static int make_state(struct create_ctx *c, struct husk_err **err)
 		.created = created, .cgroup_path = c->cgroup_path,
 		.creator = getpid(), .owner = geteuid(),
 		.annotations = c->cfg->annotations,
+		.start_hooks = c->cfg->hooks.start_container.n || c->cfg->hooks.poststart.n,
+		.poststop_hooks = c->cfg->hooks.poststop.n > 0,
+		.own_pidns = c->ns.clone_flags & CLONE_NEWPID,
 	};
 	proc_stat(getpid(), &c->st.creator_start, NULL);
 	if (c->o->monitored) {
@@ -387,26 +391,6 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 	return init_died(c, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct husk_err **err)
-{
-	cleanup_free char *dir = strdup(path);
-	cleanup_close int dirfd = -1;
-	char buf[32], *slash;
-	int len = snprintf(buf, sizeof(buf), "%d", pid);
-
-	if (!dir)
-		return husk_error(err, ENOMEM, "--pid-file");
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	dirfd = open(slash ? (*dir ? dir : "/") : ".", O_DIRECTORY | O_PATH | O_CLOEXEC);
-	if (dirfd < 0)
-		return husk_syserr(err, "--pid-file: open directory of \"%s\"", path);
-	if (fs_write_atomic(dirfd, slash ? slash + 1 : path, buf, len, 0644, err) < 0)
-		return husk_err_wrap(err, "--pid-file");
-	return 0;
-}
-
 static void undo_create(struct create_ctx *c)
 {
 	if (c->pid > 0) {
@@ -469,7 +453,7 @@ int container_create(const struct create_opts *o, struct created *out, struct hu
 		goto undo;
 	if (o->console_socket && terminal_to_socket(o->console_socket, c.pty_master, err) < 0)
 		goto undo;
-	if (o->pid_file && write_pid_file(o->pid_file, c.pid, err) < 0)
+	if (o->pid_file && fs_write_pid_file(o->pid_file, c.pid, err) < 0)
 		goto undo;
 	log_debug("container \"%s\": init pid %d, cgroup %s, rootfs %s", o->id, c.pid,
 		  c.cgroup_path, c.rootfs);
@@ -560,8 +544,7 @@ int container_start(const char *root, const char *id, struct husk_err **err)
 		husk_error(err, 0, "cannot start container \"%s\": it is %s, not created", id, status);
 		goto out;
 	}
-	cfg = load_snapshot(&sd, err);
-	if (!cfg)
+	if (st.start_hooks && !(cfg = load_snapshot(&sd, err)))
 		goto out;
 	/* non-blocking: with the init gone there is no reader and this fails */
 	fd = openat(sd.fd, STATE_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -575,7 +558,7 @@ int container_start(const char *root, const char *id, struct husk_err **err)
 	}
 	/* with hooks, start returns once the user process runs: startContainer
 	 * hooks must have passed, and poststart hooks come after the exec */
-	if (cfg->hooks.start_container.n || cfg->hooks.poststart.n) {
+	if (cfg) {
 		cleanup_free char *state = NULL;
 
 		if (wait_for_exec(fd, &st, err) < 0) {
@@ -655,15 +638,17 @@ out:
 }
 
 /* Kill whatever is left of the container and wait until it is gone. */
-static int stop_everything(const struct container_state *st, struct husk_err **err)
+static int stop_everything(const struct container_state *st, const struct cgroup_layout *l,
+			   struct husk_err **err)
 {
 	cleanup_close int pidfd = proc_pidfd(st->pid, st->pid_start);
 
 	if (pidfd >= 0)
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-	/* before waiting: this also thaws a paused container */
-	if (st->cgroup_path)
-		signal_cgroup(st, SIGKILL, NULL);
+	/* before waiting: this also thaws a paused container. With its own
+	 * pid namespace, an init that is gone took every process with it. */
+	if (st->cgroup_path && (pidfd >= 0 || !st->own_pidns))
+		cgroup_signal_all(l, st->cgroup_path, SIGKILL, NULL);
 	if (pidfd >= 0 && proc_wait_gone(pidfd, st->pid, KILL_TIMEOUT_MS) < 0)
 		return husk_syserr(err, "wait for pid %d to die", st->pid);
 	return 0;
@@ -709,8 +694,8 @@ int container_delete(const char *root, const char *id, bool force, struct husk_e
 	status = state_status(&sd, &st);
 	/* poststop hooks come from the snapshot, read before it goes away; a
 	 * snapshot that cannot be read does not keep a container alive */
-	cfg = load_snapshot(&sd, NULL);
-	if (cfg && cfg->hooks.poststop.n)
+	cfg = st.poststop_hooks ? load_snapshot(&sd, NULL) : NULL;
+	if (cfg)
 		poststop_state = state_json_of(&st, "stopped", NULL);
 	if (!force && strcmp(status, "stopped") && strcmp(status, "created")) {
 		husk_error(err, 0, "cannot delete container \"%s\": it is %s (use --force)", id, status);
@@ -720,15 +705,20 @@ int container_delete(const char *root, const char *id, bool force, struct husk_e
 		husk_error(err, 0, "cannot delete container \"%s\": it is still being created", id);
 		goto out;
 	}
-	if (stop_everything(&st, err) < 0)
+	/* a layout that cannot be read matters only with a cgroup to remove */
+	if (st.cgroup_path && cgroup_layout_detect(&l, err) < 0) {
+		if (st.cgroup_owned)
+			goto out;
+		husk_err_free(err);
+	}
+	if (stop_everything(&st, &l, err) < 0)
 		goto out;
 	/* exits are facts owned by the monitor: let it record this one
 	 * before the state directory goes */
 	if (proc_alive(st.monitor, st.monitor_start))
 		wait_exit_record(&sd, &ei);
 	if (st.cgroup_owned && st.cgroup_path &&
-	    (cgroup_layout_detect(&l, err) < 0 ||
-	     cgroup_remove_made(&l, st.cgroup_path, st.cgroup_made, err) < 0))
+	    cgroup_remove_made(&l, st.cgroup_path, st.cgroup_made, err) < 0)
 		goto out;
 	events_append(sd.fd, id, "deleted", NULL);
 	ret = state_remove(&sd, err);

@@ -197,6 +197,9 @@ int state_write(const struct state_dir *sd, const struct container_state *st,
 	if (st->cgroup_made)
 		gen_str(g, "cgroup_made", st->cgroup_made);
 	gen_bool(g, "created_done", st->created_done);
+	gen_bool(g, "start_hooks", st->start_hooks);
+	gen_bool(g, "poststop_hooks", st->poststop_hooks);
+	gen_bool(g, "own_pidns", st->own_pidns);
 	gen_int(g, "pid", st->pid);
 	gen_int(g, "pid_start", (long long)st->pid_start);
 	gen_int(g, "creator", st->creator);
@@ -303,6 +306,9 @@ int state_parse(const char *buf, size_t len, struct container_state *st, struct 
 		.cgroup_owned = get_bool(root, "cgroup_owned"),
 		.cgroup_made = get_str(root, "cgroup_made"),
 		.created_done = get_bool(root, "created_done"),
+		.start_hooks = get_bool(root, "start_hooks"),
+		.poststop_hooks = get_bool(root, "poststop_hooks"),
+		.own_pidns = get_bool(root, "own_pidns"),
 		.pid = pid, .pid_start = pid_start, .creator = creator,
 		.creator_start = creator_start, .monitor = monitor,
 		.monitor_start = monitor_start, .owner = owner,
@@ -405,12 +411,12 @@ void state_now(char *buf, size_t size)
 {
 	struct timespec ts;
 	struct tm tm;
-	size_t n;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+	/* by hand: strftime loads the time zone (/etc/localtime) for nothing */
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
 int state_write_exit(const struct state_dir *sd, int wait_status, struct husk_err **err)

@@ -27,6 +27,11 @@ struct container_state {
 	bool cgroup_owned;	/* husk made the cgroup, so delete removes it */
 	char *cgroup_made;	/* where: hierarchy mounts, one a line (NULL: all) */
 	bool created_done;	/* false while create is still running */
+	/* what start and delete would otherwise parse the config snapshot
+	 * to learn */
+	bool start_hooks;	/* startContainer or poststart hooks */
+	bool poststop_hooks;
+	bool own_pidns;		/* a new pid namespace: its init's death ends all */
 	pid_t pid;		/* container init, host pid; 0 before clone */
 	uint64_t pid_start;	/* its start time, to spot a recycled pid */
 	pid_t creator;		/* the husk create process */

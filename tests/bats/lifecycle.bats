@@ -122,6 +122,21 @@ sigcaught() {
 	assert_failure 143
 }
 
+@test "delete: no pid namespace, the init exited: what it left in the cgroup is killed" {
+	make_bundle
+	cfg '.linux.namespaces |= map(select(.type != "pid"))'
+	set_args sh -c 'trap "" HUP; sleep 2013 & echo $! >/tmp/orphan'
+	id=$(new_id)
+	run_detached "$id"
+	wait_status "$id" stopped
+	orphan=$(cat "$ROOTFS/tmp/orphan")
+	pid_alive "$orphan"
+	run husk delete "$id"
+	assert_success
+	wait_gone "$orphan"
+	assert_no_leftovers "$id"
+}
+
 @test "run: foreground forwards signals to the container" {
 	make_bundle
 	set_args sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done'

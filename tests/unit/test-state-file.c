@@ -3,6 +3,7 @@
  * disk or a hand edit left in the file: every damage is an error naming
  * the problem, never a crash or a made-up pid. */
 #include <stdint.h>
+#include <time.h>
 
 #include "husk/state.h"
 #include "unit.h"
@@ -38,11 +39,13 @@ TEST(a_full_state)
 		    "\"cgroup_path\":\"/husk/c1\",\"cgroup_owned\":true,\"cgroup_made\":\"/sys\\n\","
 		    "\"created_done\":true,\"pid\":42,\"pid_start\":9000000000,\"creator\":41,"
 		    "\"creator_start\":7,\"monitor\":40,\"monitor_start\":6,\"owner\":4294967294,"
+		    "\"start_hooks\":true,\"poststop_hooks\":false,\"own_pidns\":true,"
 		    "\"annotations\":{\"a\":\"1\",\"b\":7}}", &st, &msg) == 0);
 	CHECK_STR(st.id, "c1");
 	CHECK_STR(st.bundle, "/b");
 	CHECK_STR(st.cgroup_made, "/sys\n");
 	CHECK(st.cgroup_owned && st.created_done);
+	CHECK(st.start_hooks && !st.poststop_hooks && st.own_pidns);
 	CHECK(st.pid == 42 && st.pid_start == 9000000000ULL);
 	CHECK(st.creator == 41 && st.creator_start == 7);
 	CHECK(st.monitor == 40 && st.monitor_start == 6);
@@ -60,6 +63,9 @@ TEST(absent_fields_read_as_zero)
 
 	CHECK(parse("{\"id\":\"x\",\"pid\":null}", &st, &msg) == 0);
 	CHECK(st.pid == 0 && !st.created_done && !st.bundle && !st.annotations.n);
+	/* a state without the hook flags makes start and delete skip the
+	 * snapshot; without own_pidns, delete signals the cgroup: the safe way */
+	CHECK(!st.start_hooks && !st.poststop_hooks && !st.own_pidns);
 	state_free(&st);
 }
 
@@ -130,4 +136,23 @@ TEST(deep_nesting_is_refused_before_the_tree)
 	CHECK(contains(msg, "nested deeper than 512 levels"));
 	free(msg);
 	free(text);
+}
+
+/* by hand, not strftime: the same RFC 3339 UTC text, no time zone read */
+TEST(state_now_is_rfc3339_utc_with_nanoseconds)
+{
+	char buf[64], want[32];
+	time_t before = time(NULL), after;
+	struct tm tm;
+	int ok = 0;
+
+	state_now(buf, sizeof(buf));
+	after = time(NULL);
+	CHECK(strlen(buf) == 30 && buf[19] == '.' && buf[29] == 'Z');
+	for (time_t t = before; t <= after; t++) {
+		gmtime_r(&t, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
+		ok |= !strncmp(buf, want, 19);
+	}
+	CHECK(ok);
 }
