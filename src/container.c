@@ -369,6 +369,7 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 	/* from here a failure removes what cgroup_absent listed, after the
 	 * init is killed */
 	c->cgroup_made = c->st.cgroup_owned;
+	crashpoint("before-cgroup");
 	if (cgroup_create(&c->cgroups, c->cgroup_path, c->pid, NULL, err) < 0)
 		return -1;
 	if (cgroup_apply(&c->cgroups, c->cgroup_path, c->cfg->linux_cfg ? c->cfg->linux_cfg->resources : NULL,
@@ -377,7 +378,9 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 	crashpoint("after-cgroup");
 	if (c->o->restorer)
 		return restore_finish(c, err);
-	if (sync_send(c->sync_fd[0], SYNC_GO, NULL) < 0)
+	/* the init may have failed meanwhile (it sets up its mounts while
+	 * husk makes the cgroups): its error is still there to read */
+	if (sync_send(c->sync_fd[0], SYNC_GO, NULL) < 0 && errno != EPIPE)
 		return husk_syserr(err, "start the container init");
 	msg = serve_init(c, &text, err);
 	if (msg < 0)

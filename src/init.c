@@ -88,20 +88,44 @@ static pid_t pid_seen_by_husk(void)
 	return readlink("/proc/self", buf, sizeof(buf) - 1) > 0 ? (pid_t)atoi(buf) : getpid();
 }
 
+/* husk says G once the init is in its cgroups (and, with a user
+ * namespace, once its id maps are written). */
+static void wait_for_go(struct init_ctx *ctx)
+{
+	if (sync_recv(ctx->sync_fd, NULL, NULL) != SYNC_GO)
+		_exit(1);
+	ctx->in_cgroup = true;
+}
+
+/* The rootfs work up to the first cgroup mount runs while husk makes and
+ * joins the cgroups; the cgroup namespace is made only once in them. */
+static int join_cgroup(void *arg, struct husk_err **err)
+{
+	struct init_ctx *ctx = arg;
+
+	if (!ctx->in_cgroup)
+		wait_for_go(ctx);
+	if (ctx->ns->new_cgroup_ns && unshare(CLONE_NEWCGROUP) < 0)
+		return husk_syserr(err, "create cgroup namespace");
+	return 0;
+}
+
 /* The namespaces, then the root file system, then the process itself. */
 static int setup(struct init_ctx *ctx, struct exec_plan *plan, struct husk_err **err)
 {
 	const struct oci_config *cfg = ctx->cfg;
+	bool in_userns = ctx->ns->new_userns || ctx->ns->join_fd[OCI_NS_USER] >= 0;
 	struct rootfs_opts ro = { .rootfs = ctx->rootfs, .no_pivot = ctx->no_pivot,
-				  .in_userns = ctx->ns->new_userns || ctx->ns->join_fd[OCI_NS_USER] >= 0,
-				  .before_pivot = create_hooks, .arg = ctx };
+				  .in_userns = in_userns, .before_pivot = create_hooks,
+				  .in_cgroup = join_cgroup, .arg = ctx };
 
+	/* nothing works in a user namespace before its id maps */
+	if (in_userns)
+		wait_for_go(ctx);
 	if (ctx->ns->new_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return husk_syserr(err, "become root in the user namespace");
 	if (ns_join_in_child(ctx->ns, err) < 0)
 		return -1;
-	if (ctx->ns->new_cgroup_ns && unshare(CLONE_NEWCGROUP) < 0)
-		return husk_syserr(err, "create cgroup namespace");
 	if (setsid() < 0)
 		return husk_syserr(err, "setsid");
 	if (rootfs_setup(cfg, &ro, err) < 0)
@@ -158,8 +182,6 @@ __attribute__((noreturn)) void init_main(struct init_ctx *ctx)
 	process_reset_signals();
 	/* die with a husk that dies mid-create; detached once ready */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (sync_recv(ctx->sync_fd, NULL, NULL) != SYNC_GO)
-		_exit(1);
 	ctx->host_pid = pid_seen_by_husk();
 	if (setup(ctx, &plan, &err) < 0)
 		process_fail(ctx->sync_fd, err);

@@ -26,6 +26,7 @@ struct init_ctx {
 	const char *bundle;		/* for the state hooks get */
 	const struct seccomp_prog *seccomp;	/* compiled by husk; NULL: none */
 	pid_t host_pid;			/* the init's pid as husk sees it */
+	bool in_cgroup;			/* husk has said G */
 };
 
 /* Never returns: execs the user process or exits after reporting. */

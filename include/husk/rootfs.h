@@ -16,6 +16,9 @@ struct rootfs_opts {
 	/* called with the mounts made, right before pivot_root, with the
 	 * rootfs as cwd: the createRuntime/createContainer hook point */
 	int (*before_pivot)(void *arg, struct husk_err **err);
+	/* called once, before the first cgroup mount and before any device
+	 * node is made: from there on the process must be in its cgroups */
+	int (*in_cgroup)(void *arg, struct husk_err **err);
 	void *arg;
 };
 

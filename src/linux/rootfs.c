@@ -34,6 +34,12 @@ static bool dev_from_host(const struct oci_config *cfg)
 	return false;
 }
 
+/* A mount that shows the process's own cgroups: it must be in them. */
+static bool is_cgroup_mount(const struct oci_mount *m)
+{
+	return m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"));
+}
+
 static bool has_mount_at(const struct oci_config *cfg, const char *dest)
 {
 	for (size_t i = 0; i < cfg->n_mounts; i++)
@@ -130,6 +136,7 @@ int rootfs_setup(const struct oci_config *cfg, const struct rootfs_opts *o,
 		 struct husk_err **err)
 {
 	cleanup_close int rootfd = -1;
+	bool in_cgroup = false;
 
 	if (prepare_propagation(cfg, err) < 0 || rootfs_parent_private(o->rootfs, err) < 0)
 		return -1;
@@ -138,9 +145,17 @@ int rootfs_setup(const struct oci_config *cfg, const struct rootfs_opts *o,
 	rootfd = open(o->rootfs, O_DIRECTORY | O_PATH | O_CLOEXEC);
 	if (rootfd < 0)
 		return husk_syserr(err, "open rootfs \"%s\"", o->rootfs);
-	for (size_t i = 0; i < cfg->n_mounts; i++)
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		if (!in_cgroup && is_cgroup_mount(&cfg->mounts[i])) {
+			if (o->in_cgroup(o->arg, err) < 0)
+				return -1;
+			in_cgroup = true;
+		}
 		if (mount_one(rootfd, &cfg->mounts[i], o->in_userns, err) < 0)
 			return husk_err_wrap(err, "mounts[%zu]", i);
+	}
+	if (!in_cgroup && o->in_cgroup(o->arg, err) < 0)
+		return -1;
 	if (!dev_from_host(cfg)) {
 		if (devices_create(rootfd, cfg, o->in_userns, err) < 0)
 			return -1;

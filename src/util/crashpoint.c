@@ -7,8 +7,10 @@
 
 void crashpoint(const char *step)
 {
-	const char *at = getenv("HUSK_CRASH_AT");
+	const char *at = getenv("HUSK_CRASH_AT"), *stall = getenv("HUSK_STALL_AT");
 
 	if (at && !strcmp(at, step))
 		kill(getpid(), SIGKILL);
+	if (stall && !strcmp(stall, step))
+		usleep(300 * 1000);
 }

@@ -83,6 +83,30 @@ delete_removes_all() {
 	delete_removes_all "$id"
 }
 
+@test "crash at before-cgroup: the init started its mounts; delete --force removes the rest" {
+	make_bundle
+	set_args "${LONG[@]}"
+	id=$(new_id)
+	crash_create before-cgroup "$id"
+	after_crash "$id"
+	delete_removes_all "$id"
+}
+
+# The init makes its first mounts while husk makes the cgroups. When the
+# init fails first (husk stalled before or after its cgroup work), the
+# init's error is the one reported, not the failed send of G.
+@test "the init fails while husk makes the cgroups: its error is reported, nothing is left" {
+	make_bundle
+	cfg '.mounts = [{destination: "/mnt", type: "nosuchfs", source: "x"}] + .mounts'
+	for step in before-cgroup after-cgroup; do
+		id=$(new_id)
+		HUSK_STALL_AT=$step run husk create -b "$BUNDLE" "$id"
+		assert_failure
+		assert_output_contains "mounts[0]: mount on \"/mnt\": mount \"x\" (type nosuchfs): No such device"
+		assert_no_leftovers "$id"
+	done
+}
+
 @test "crash at after-cgroup: cgroup made, init in it; delete --force removes both" {
 	make_bundle
 	set_args "${LONG[@]}"
