@@ -37,11 +37,14 @@ int state_check_id(const char *id, struct husk_err **err)
 
 static int open_root(const char *root, bool create, struct husk_err **err)
 {
-	int fd;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (create && fs_mkdir_p(root, 0700, err) < 0)
-		return husk_err_wrap(err, "state root");
-	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* made only when missing: almost always it is there */
+	if (fd < 0 && errno == ENOENT && create) {
+		if (fs_mkdir_p(root, 0700, err) < 0)
+			return husk_err_wrap(err, "state root");
+		fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return husk_syserr(err, "open state root \"%s\"", root);
 	return fd;
