@@ -370,11 +370,15 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 	 * init is killed */
 	c->cgroup_made = c->st.cgroup_owned;
 	crashpoint("before-cgroup");
-	if (cgroup_create(&c->cgroups, c->cgroup_path, c->pid, NULL, err) < 0)
+	/* limits first: the init is at work already, and what it uses in
+	 * its cgroup before a memory limit is set may exceed that limit */
+	if (cgroup_create(&c->cgroups, c->cgroup_path, 0, NULL, err) < 0)
 		return -1;
 	if (cgroup_apply(&c->cgroups, c->cgroup_path, c->cfg->linux_cfg ? c->cfg->linux_cfg->resources : NULL,
 			 &resources_opts, err) < 0)
 		return -1;
+	if (cgroup_join(&c->cgroups, c->cgroup_path, c->pid, err) < 0)
+		return husk_err_wrap(err, "cgroup %s", c->cgroup_path);
 	crashpoint("after-cgroup");
 	if (c->o->restorer)
 		return restore_finish(c, err);

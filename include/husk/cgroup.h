@@ -72,7 +72,7 @@ int cgroup_systemd_check(const char *cgroups_path, const char *run_systemd,
  * a crash half way. */
 char *cgroup_absent(const struct cgroup_layout *l, const char *path);
 /* Make the cgroup in every hierarchy (v2: enabling the controllers the
- * root offers along the path) and move pid into it. *made (may be NULL)
+ * root offers along the path) and move pid (unless 0) into it. *made (may be NULL)
  * receives the hierarchies where husk made the leaf, as cgroup_absent.
  * When making fails, nothing that was made is left; when moving pid in
  * fails, the cgroups are left for the caller to remove (cgroup_remove_made

@@ -716,7 +716,7 @@ int cgroup_create(const struct cgroup_layout *l, const char *path, pid_t pid, ch
 		free(list);
 	/* a pid that joined some of them keeps those busy: removing them is
 	 * for the caller, once it has killed the process */
-	if (cgroup_join(l, path, pid, err) < 0)
+	if (pid > 0 && cgroup_join(l, path, pid, err) < 0)
 		return husk_err_wrap(err, "cgroup %s", path);
 	return 0;
 }
