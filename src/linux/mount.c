@@ -199,19 +199,12 @@ static unsigned long locked_flags(const char *target)
 	return flags;
 }
 
-static int remount_bind(int rootfd, const char *dest, const struct mount_opts *o,
-			bool in_userns, struct husk_err **err)
+static int remount_bind(int top, const char *dest, unsigned long flags, bool in_userns,
+			struct husk_err **err)
 {
-	unsigned long flags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-	cleanup_close int fd = -1;
 	char path[FS_FD_PATH_MAX];
 
-	if (!flags)
-		return 0;
-	fd = fs_open_in_root(rootfd, dest, FS_ANY, err);
-	if (fd < 0)
-		return -1;
-	fs_fd_path(fd, path);
+	fs_fd_path(top, path);
 	if (in_userns)
 		flags |= locked_flags(path);
 	if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
@@ -219,23 +212,17 @@ static int remount_bind(int rootfd, const char *dest, const struct mount_opts *o
 	return 0;
 }
 
-static int apply_after(int rootfd, const char *dest, const struct mount_opts *o,
+static int apply_after(int top, const char *dest, const struct mount_opts *o,
 		       struct husk_err **err)
 {
-	cleanup_close int fd = -1;
 	char path[FS_FD_PATH_MAX];
 
-	if (!o->propagation && !o->attr_set && !o->attr_clr)
-		return 0;
-	fd = fs_open_in_root(rootfd, dest, FS_ANY, err);
-	if (fd < 0)
-		return -1;
-	if (o->propagation && mount(NULL, fs_fd_path(fd, path), NULL, o->propagation, NULL) < 0)
+	if (o->propagation && mount(NULL, fs_fd_path(top, path), NULL, o->propagation, NULL) < 0)
 		return husk_syserr(err, "set propagation of \"%s\"", dest);
 	if (o->attr_set || o->attr_clr) {
 		struct mount_attr attr = { .attr_set = o->attr_set, .attr_clr = o->attr_clr };
 
-		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+		if (syscall(SYS_mount_setattr, top, "", AT_EMPTY_PATH | AT_RECURSIVE,
 			    &attr, sizeof(attr)) < 0)
 			return husk_syserr(err, "set recursive options of \"%s\"", dest);
 	}
@@ -364,15 +351,12 @@ static int copy_tree(int src, int dst, const char *where, struct husk_err **err)
 /* After the tmpfs went over dest: copy into it what it covers (still
  * reachable through `under`, opened before the mount), and give its root
  * the owner and mode of the directory it covers. */
-static int tmpfs_copyup(int rootfd, const char *dest, int under, struct husk_err **err)
+static int tmpfs_copyup(int top, const char *dest, int under, struct husk_err **err)
 {
-	cleanup_close int top = -1, dir = -1;
+	cleanup_close int dir = -1;
 	char path[FS_FD_PATH_MAX];
 	struct stat st;
 
-	top = fs_open_in_root(rootfd, dest, FS_ANY, err);
-	if (top < 0)
-		return -1;
 	dir = open(fs_fd_path(top, path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0 || fstat(under, &st) < 0)
 		return husk_syserr(err, "tmpcopyup: open \"%s\"", dest);
@@ -526,10 +510,31 @@ out:
 	return ret;
 }
 
+/* What is done to a mount once it is in place (bind remount, tmpcopyup,
+ * propagation, recursive attributes) is done on its top: dest resolved
+ * again, once, now that the mount covers it. */
+static int finish_mount(int rootfd, const char *dest, const struct mount_opts *o,
+			bool in_userns, int under, struct husk_err **err)
+{
+	unsigned long remount = o->bind ? o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT) : 0;
+	cleanup_close int top = -1;
+
+	if (!remount && under < 0 && !o->propagation && !o->attr_set && !o->attr_clr)
+		return 0;
+	top = fs_open_in_root(rootfd, dest, FS_ANY, err);
+	if (top < 0)
+		return -1;
+	if (remount && remount_bind(top, dest, remount, in_userns, err) < 0)
+		return -1;
+	if (under >= 0 && tmpfs_copyup(top, dest, under, err) < 0)
+		return -1;
+	return apply_after(top, dest, o, err);
+}
+
 int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk_err **err)
 {
 	struct mount_opts o;
-	cleanup_close int fd = -1;
+	cleanup_close int fd = -1, under = -1;
 	char path[FS_FD_PATH_MAX];
 	const char *type = m->type;
 	int ret = -1;
@@ -549,11 +554,11 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 	/* tmpcopyup copies what is there: a directory husk makes has nothing,
 	 * and its tmpfs keeps the mode= it was given (as runc) */
 	if (o.copyup) {
-		cleanup_close int there = fs_open_in_root(rootfd, m->destination, FS_ANY, NULL);
-
-		o.copyup = there >= 0;
+		fd = fs_open_in_root(rootfd, m->destination, FS_ANY, NULL);
+		o.copyup = fd >= 0;
 	}
-	fd = fs_open_in_root(rootfd, m->destination, dest_kind(m, o.bind), err);
+	if (fd < 0)
+		fd = fs_open_in_root(rootfd, m->destination, dest_kind(m, o.bind), err);
 	if (fd < 0)
 		goto out;
 	if (o.bind) {
@@ -561,11 +566,7 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 			husk_syserr(err, "bind \"%s\"", m->source);
 			goto out;
 		}
-		if (remount_bind(rootfd, m->destination, &o, in_userns, err) < 0)
-			goto out;
 	} else {
-		cleanup_close int under = -1;
-
 		if (o.copyup && type && !strcmp(type, "tmpfs")) {
 			under = open(fs_fd_path(fd, path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (under < 0) {
@@ -581,10 +582,8 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 				    o.data && *o.data ? o.data : "", o.data && *o.data ? "\"" : "");
 			goto out;
 		}
-		if (under >= 0 && tmpfs_copyup(rootfd, m->destination, under, err) < 0)
-			goto out;
 	}
-	ret = apply_after(rootfd, m->destination, &o, err);
+	ret = finish_mount(rootfd, m->destination, &o, in_userns, under, err);
 out:
 	mount_opts_free(&o);
 	return ret < 0 ? husk_err_wrap(err, "mount on \"%s\"", m->destination) : 0;
