@@ -123,10 +123,9 @@ static int populate_dev(int rootfd, const struct oci_config *cfg, bool in_userns
 	return husk_syserr(err, "symlink /dev/ptmx");
 }
 
-static int switch_root(const char *rootfs, int rootfd, bool no_pivot, struct husk_err **err)
+/* The cwd is the rootfs already. */
+static int switch_root(const char *rootfs, bool no_pivot, struct husk_err **err)
 {
-	if (fchdir(rootfd) < 0)
-		return husk_syserr(err, "chdir to rootfs \"%s\"", rootfs);
 	if (no_pivot) {
 		if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 			return husk_syserr(err, "move rootfs \"%s\" to /", rootfs);
@@ -162,13 +161,11 @@ int rootfs_setup(const struct oci_config *cfg, const struct rootfs_opts *o,
 			return husk_err_wrap(err, "mounts[%zu]", i);
 	if (!dev_from_host(cfg) && populate_dev(rootfd, cfg, o->in_userns, err) < 0)
 		return -1;
-	if (o->before_pivot) {
-		if (fchdir(rootfd) < 0)
-			return husk_syserr(err, "chdir to rootfs \"%s\"", o->rootfs);
-		if (o->before_pivot(o->arg, err) < 0)
-			return -1;
-	}
-	return switch_root(o->rootfs, rootfd, o->no_pivot, err);
+	if (fchdir(rootfd) < 0)
+		return husk_syserr(err, "chdir to rootfs \"%s\"", o->rootfs);
+	if (o->before_pivot && o->before_pivot(o->arg, err) < 0)
+		return -1;
+	return switch_root(o->rootfs, o->no_pivot, err);
 }
 
 /* The mounts below are made with the new mount API on file descriptors:
