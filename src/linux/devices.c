@@ -75,27 +75,28 @@ static int bind_host_device(int rootfd, const struct oci_device *d, struct husk_
 	return 0;
 }
 
-/* mknod, replacing what is there already (but not a directory) */
-static int mknod_over(int dirfd, const char *name, mode_t mode, dev_t dev, const char *path,
-		      struct husk_err **err)
+/* mknod, replacing what is there (but not a directory). A fresh /dev (a
+ * tmpfs) has nothing to replace, so mknod goes first; once a node is found
+ * in the way, the /dev is one that has them, and the rest unlink first. */
+static int mknod_over(int dirfd, const char *name, mode_t mode, dev_t dev, bool *unlink_first,
+		      const char *path, struct husk_err **err)
 {
-	if (mknodat(dirfd, name, mode, dev) == 0)
-		return 0;
-	if (errno != EEXIST)
-		return husk_syserr(err, "mknod \"%s\"", path);
-	if (unlinkat(dirfd, name, 0) < 0) {
-		if (errno == EISDIR)
-			errno = EEXIST;
-		else if (errno != ENOENT)
-			return husk_syserr(err, "replace device \"%s\"", path);
+	if (!*unlink_first) {
+		if (mknodat(dirfd, name, mode, dev) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return husk_syserr(err, "mknod \"%s\"", path);
+		*unlink_first = true;
 	}
+	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
+		return husk_syserr(err, "replace device \"%s\"", path);
 	if (mknodat(dirfd, name, mode, dev) < 0)
 		return husk_syserr(err, "mknod \"%s\"", path);
 	return 0;
 }
 
 static int make_device(int rootfd, int devfd, const struct oci_device *d, bool in_userns,
-		       struct husk_err **err)
+		       bool *unlink_first, struct husk_err **err)
 {
 	mode_t mode = d->file_mode.set ? d->file_mode.v & 07777 : 0666;
 	cleanup_close int opened = -1;
@@ -108,7 +109,7 @@ static int make_device(int rootfd, int devfd, const struct oci_device *d, bool i
 	if (dirfd < 0)
 		return -1;
 	if (mknod_over(dirfd, name, type_mode(d->type) | mode, makedev(d->major, d->minor),
-		       d->path, err) < 0)
+		       unlink_first, d->path, err) < 0)
 		return -1;
 	/* the umask (or a default ACL) has had its say on mknod's mode */
 	if (fchmodat(dirfd, name, mode, 0) < 0)
@@ -148,15 +149,16 @@ int devices_create(int rootfd, int devfd, const struct oci_config *cfg, bool in_
 		   struct husk_err **err)
 {
 	const struct oci_linux *lx = cfg->linux_cfg;
+	bool unlink_first = false;
 
 	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
 		if (configured(cfg, default_devices[i].path))
 			continue;
-		if (make_device(rootfd, devfd, &default_devices[i], in_userns, err) < 0)
+		if (make_device(rootfd, devfd, &default_devices[i], in_userns, &unlink_first, err) < 0)
 			return -1;
 	}
 	for (size_t i = 0; lx && i < lx->n_devices; i++)
-		if (make_device(rootfd, devfd, &lx->devices[i], in_userns, err) < 0)
+		if (make_device(rootfd, devfd, &lx->devices[i], in_userns, &unlink_first, err) < 0)
 			return husk_err_wrap(err, "linux.devices[%zu]", i);
 	for (size_t i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++) {
 		/* as runc: /dev/core only where the kernel has /proc/kcore (the
