@@ -210,27 +210,27 @@ struct masks {
 	int tmpfs;
 };
 
+static void masks_close(struct masks *m)
+{
+	husk_closep(&m->null_fd);
+	husk_closep(&m->tmpfs);
+}
+
 /* An empty read-only tmpfs for a masked directory. One superblock serves
  * them all: the first is made, the others are clones of its mount. Each
  * clone is made private before it is attached: the first mask became
  * shared if its parent was, some kernels put a clone of a shared mount in
  * its peer group, and a mask must propagate as a fresh mount would. */
-static int mask_tmpfs(struct masks *m, const char *path, struct husk_err **err)
+static int mask_tmpfs(const struct masks *m, const char *path, struct husk_err **err)
 {
 	struct mount_attr priv = { .propagation = MS_PRIVATE };
-	cleanup_close int fs = -1;
-	int tree;
+	cleanup_close int fs = -1, tree = -1;
 
 	if (m->tmpfs >= 0) {
 		tree = open_tree(m->tmpfs, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-		if (tree >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH, &priv, sizeof(priv)) < 0) {
-			husk_syserr(err, "mask \"%s\": make a tmpfs", path);
-			close(tree);
-			return -1;
-		}
-		if (tree < 0)
+		if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &priv, sizeof(priv)) < 0)
 			return husk_syserr(err, "mask \"%s\": make a tmpfs", path);
-		return tree;
+		return steal_fd(tree);
 	}
 	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
@@ -241,7 +241,7 @@ static int mask_tmpfs(struct masks *m, const char *path, struct husk_err **err)
 		       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	if (tree < 0)
 		return husk_syserr(err, "mask \"%s\"", path);
-	return tree;
+	return steal_fd(tree);
 }
 
 /* A masked file gets /dev/null bound over it, a masked directory an empty
@@ -312,18 +312,13 @@ int rootfs_finish(const struct oci_config *cfg, struct husk_err **err)
 {
 	const struct oci_linux *lx = cfg->linux_cfg;
 	cleanup_close int rootfd = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
-	struct masks m = { -1, -1 };
-	int ret = 0;
+	__attribute__((cleanup(masks_close))) struct masks m = { -1, -1 };
 
 	if (rootfd < 0)
 		return husk_syserr(err, "open /");
-	for (size_t i = 0; lx && i < lx->masked_paths.n && ret == 0; i++)
+	for (size_t i = 0; lx && i < lx->masked_paths.n; i++)
 		if (mask_path(rootfd, &m, lx->masked_paths.v[i], err) < 0)
-			ret = husk_err_wrap(err, "linux.maskedPaths[%zu]", i);
-	husk_closep(&m.null_fd);
-	husk_closep(&m.tmpfs);
-	if (ret < 0)
-		return -1;
+			return husk_err_wrap(err, "linux.maskedPaths[%zu]", i);
 	for (size_t i = 0; lx && i < lx->readonly_paths.n; i++)
 		if (readonly_path(rootfd, lx->readonly_paths.v[i], err) < 0)
 			return husk_err_wrap(err, "linux.readonlyPaths[%zu]", i);
