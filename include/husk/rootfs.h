@@ -28,8 +28,9 @@ int rootfs_setup(const struct oci_config *cfg, const struct rootfs_opts *o,
 /* After the switch: masked and read-only paths, read-only /. */
 int rootfs_finish(const struct oci_config *cfg, struct husk_err **err);
 
-/* Default device nodes and those of linux.devices, under rootfd's /dev. */
-int devices_create(int rootfd, const struct oci_config *cfg, bool in_userns,
+/* Default device nodes and those of linux.devices, under rootfd's /dev
+ * (devfd: that /dev, resolved inside the root). */
+int devices_create(int rootfd, int devfd, const struct oci_config *cfg, bool in_userns,
 		   struct husk_err **err);
 
 #endif

@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,19 +199,12 @@ static unsigned long locked_flags(const char *target)
 	return flags;
 }
 
-static int remount_bind(int rootfd, const char *dest, const struct mount_opts *o,
-			bool in_userns, struct husk_err **err)
+static int remount_bind(int top, const char *dest, unsigned long flags, bool in_userns,
+			struct husk_err **err)
 {
-	unsigned long flags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-	cleanup_close int fd = -1;
 	char path[FS_FD_PATH_MAX];
 
-	if (!flags)
-		return 0;
-	fd = fs_open_in_root(rootfd, dest, FS_ANY, err);
-	if (fd < 0)
-		return -1;
-	fs_fd_path(fd, path);
+	fs_fd_path(top, path);
 	if (in_userns)
 		flags |= locked_flags(path);
 	if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
@@ -218,23 +212,17 @@ static int remount_bind(int rootfd, const char *dest, const struct mount_opts *o
 	return 0;
 }
 
-static int apply_after(int rootfd, const char *dest, const struct mount_opts *o,
+static int apply_after(int top, const char *dest, const struct mount_opts *o,
 		       struct husk_err **err)
 {
-	cleanup_close int fd = -1;
 	char path[FS_FD_PATH_MAX];
 
-	if (!o->propagation && !o->attr_set && !o->attr_clr)
-		return 0;
-	fd = fs_open_in_root(rootfd, dest, FS_ANY, err);
-	if (fd < 0)
-		return -1;
-	if (o->propagation && mount(NULL, fs_fd_path(fd, path), NULL, o->propagation, NULL) < 0)
+	if (o->propagation && mount(NULL, fs_fd_path(top, path), NULL, o->propagation, NULL) < 0)
 		return husk_syserr(err, "set propagation of \"%s\"", dest);
 	if (o->attr_set || o->attr_clr) {
 		struct mount_attr attr = { .attr_set = o->attr_set, .attr_clr = o->attr_clr };
 
-		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+		if (syscall(SYS_mount_setattr, top, "", AT_EMPTY_PATH | AT_RECURSIVE,
 			    &attr, sizeof(attr)) < 0)
 			return husk_syserr(err, "set recursive options of \"%s\"", dest);
 	}
@@ -363,15 +351,12 @@ static int copy_tree(int src, int dst, const char *where, struct husk_err **err)
 /* After the tmpfs went over dest: copy into it what it covers (still
  * reachable through `under`, opened before the mount), and give its root
  * the owner and mode of the directory it covers. */
-static int tmpfs_copyup(int rootfd, const char *dest, int under, struct husk_err **err)
+static int tmpfs_copyup(int top, const char *dest, int under, struct husk_err **err)
 {
-	cleanup_close int top = -1, dir = -1;
+	cleanup_close int dir = -1;
 	char path[FS_FD_PATH_MAX];
 	struct stat st;
 
-	top = fs_open_in_root(rootfd, dest, FS_ANY, err);
-	if (top < 0)
-		return -1;
 	dir = open(fs_fd_path(top, path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0 || fstat(under, &st) < 0)
 		return husk_syserr(err, "tmpcopyup: open \"%s\"", dest);
@@ -430,20 +415,19 @@ static const char *own_cgroup(const struct cgroup_hierarchy *h, char *buf)
 	return NULL;
 }
 
-/* One hierarchy at sub (an fd in the new tmpfs): without a cgroup namespace
- * a bind of the container's own cgroup directory, as runc does, so that the
- * container sees its limits at the top (/sys/fs/cgroup/memory/memory.limit_in_bytes);
- * in one (or when the container's cgroup is the root) a cgroupfs mount,
- * whose root is the namespace's. */
-static int mount_hierarchy(int rootfd, const struct cgroup_hierarchy *h, int sub,
+/* One hierarchy at `where` (a directory of the new tmpfs): without a cgroup
+ * namespace a bind of the container's own cgroup directory, as runc does,
+ * so that the container sees its limits at the top
+ * (/sys/fs/cgroup/memory/memory.limit_in_bytes); in one (or when the
+ * container's cgroup is the root) a cgroupfs mount, whose root is the
+ * namespace's. cg is /proc/self/cgroup, read once for all hierarchies. */
+static int mount_hierarchy(const struct cgroup_hierarchy *h, const char *cg, const char *where,
 			   const char *subpath, unsigned long flags, struct husk_err **err)
 {
-	cleanup_free char *cg = fs_read_file("/proc/self/cgroup", NULL, NULL);
-	const char *own = cg ? own_cgroup(h, cg) : NULL;
-	char where[FS_FD_PATH_MAX], src[4096];
-	cleanup_close int top = -1;
+	cleanup_free char *lines = cg ? strdup(cg) : NULL;
+	const char *own = lines ? own_cgroup(h, lines) : NULL;
+	char src[4096];
 
-	fs_fd_path(sub, where);
 	if (!own || !strcmp(own, "/")) {
 		if (mount("cgroup", where, h->v2 ? "cgroup2" : "cgroup", flags,
 			  h->v2 ? NULL : h->controllers) < 0)
@@ -453,15 +437,34 @@ static int mount_hierarchy(int rootfd, const struct cgroup_hierarchy *h, int sub
 	snprintf(src, sizeof(src), "%s%s", h->mount, own);
 	if (mount(src, where, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return husk_syserr(err, "bind cgroup \"%s\" on \"%s\"", src, subpath);
-	/* sub is the directory under the bind: the remount needs its top */
-	top = fs_open_in_root(rootfd, subpath, FS_ANY, err);
-	if (top < 0)
-		return -1;
-	/* keeping the flags of the host's mount also keeps a user namespace
+	/* `where` now leads to the top of the bind, which the remount needs;
+	 * keeping the flags of the host's mount also keeps a user namespace
 	 * from refusing the remount (locked flags) */
-	fs_fd_path(top, where);
 	if (mount(NULL, where, NULL, MS_BIND | MS_REMOUNT | flags | locked_flags(where), NULL) < 0)
 		return husk_syserr(err, "remount cgroup \"%s\" on \"%s\"", src, subpath);
+	return 0;
+}
+
+/* The v1 hierarchies, each in a directory made in the fresh tmpfs whose
+ * root is top. Only husk has seen that tmpfs: its directories are reached
+ * through top's /proc/self/fd path (the host's /proc, trusted before
+ * pivot_root), not resolved from the container's root again. */
+static int mount_hierarchies(const struct cgroup_layout *l, int top, const char *dest,
+			     unsigned long flags, struct husk_err **err)
+{
+	cleanup_free char *cg = fs_read_file("/proc/self/cgroup", NULL, NULL);
+
+	for (size_t i = 0; i < l->n; i++) {
+		const char *name = strrchr(l->h[i].mount, '/') + 1;
+		char subpath[4096], where[FS_FD_PATH_MAX + NAME_MAX + 1];
+
+		snprintf(subpath, sizeof(subpath), "%s/%s", dest, name);
+		if (mkdirat(top, name, 0755) < 0 && errno != EEXIST)
+			return husk_syserr(err, "mkdir \"%s\"", subpath);
+		snprintf(where, sizeof(where), "/proc/self/fd/%d/%s", top, name);
+		if (mount_hierarchy(&l->h[i], cg, where, subpath, flags, err) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -474,9 +477,9 @@ static int mount_cgroup(int rootfd, const char *dest, const struct mount_opts *o
 {
 	unsigned long flags = (o->flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	struct cgroup_layout l;
-	cleanup_close int fd = -1;
+	cleanup_close int fd = -1, top = -1;
 	char path[FS_FD_PATH_MAX];
-	int ret = 0;
+	int ret = -1;
 
 	if (cgroup_layout_detect(&l, err) < 0)
 		return -1;
@@ -484,43 +487,54 @@ static int mount_cgroup(int rootfd, const char *dest, const struct mount_opts *o
 	if (fd < 0)
 		goto out;
 	if (l.mode == CGROUP_V2) {
+		ret = 0;
 		if (mount("cgroup2", fs_fd_path(fd, path), "cgroup2", flags | (o->flags & MS_RDONLY), NULL) < 0)
 			ret = husk_syserr(err, "mount cgroup2 on \"%s\"", dest);
 		goto out;
 	}
 	if (mount("tmpfs", fs_fd_path(fd, path), "tmpfs", flags, "mode=755") < 0) {
-		ret = husk_syserr(err, "mount tmpfs on \"%s\"", dest);
+		husk_syserr(err, "mount tmpfs on \"%s\"", dest);
 		goto out;
 	}
-	for (size_t i = 0; i < l.n && ret == 0; i++) {
-		const char *name = strrchr(l.h[i].mount, '/') + 1;
-		cleanup_close int sub = -1;
-		char subpath[4096];
-
-		snprintf(subpath, sizeof(subpath), "%s/%s", dest, name);
-		sub = fs_open_in_root(rootfd, subpath, FS_DIR, err);
-		if (sub < 0) {
-			ret = -1;
-			break;
-		}
-		ret = mount_hierarchy(rootfd, &l.h[i], sub, subpath, flags | (o->flags & MS_RDONLY), err);
-	}
-	if (ret == 0 && (o->flags & MS_RDONLY)) {
-		close(fd);
-		fd = fs_open_in_root(rootfd, dest, FS_ANY, err);
-		if (fd < 0 || mount(NULL, fs_fd_path(fd, path), NULL,
-				    MS_REMOUNT | MS_RDONLY | flags, "mode=755") < 0)
-			ret = husk_syserr(err, "remount \"%s\" read-only", dest);
-	}
+	/* fd is the directory the tmpfs covers; its root is found from the
+	 * container's root once */
+	top = fs_open_in_root(rootfd, dest, FS_ANY, err);
+	if (top < 0 || mount_hierarchies(&l, top, dest, flags | (o->flags & MS_RDONLY), err) < 0)
+		goto out;
+	ret = 0;
+	if ((o->flags & MS_RDONLY) && mount(NULL, fs_fd_path(top, path), NULL,
+					    MS_REMOUNT | MS_RDONLY | flags, "mode=755") < 0)
+		ret = husk_syserr(err, "remount \"%s\" read-only", dest);
 out:
 	cgroup_layout_free(&l);
 	return ret;
 }
 
+/* What is done to a mount once it is in place (bind remount, tmpcopyup,
+ * propagation, recursive attributes) is done on its top: dest resolved
+ * again, once, now that the mount covers it. */
+static int finish_mount(int rootfd, const char *dest, const struct mount_opts *o,
+			bool in_userns, int under, struct husk_err **err)
+{
+	unsigned long remount = o->bind ? o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT) : 0;
+	cleanup_close int top = -1;
+
+	if (!remount && under < 0 && !o->propagation && !o->attr_set && !o->attr_clr)
+		return 0;
+	top = fs_open_in_root(rootfd, dest, FS_ANY, err);
+	if (top < 0)
+		return -1;
+	if (remount && remount_bind(top, dest, remount, in_userns, err) < 0)
+		return -1;
+	if (under >= 0 && tmpfs_copyup(top, dest, under, err) < 0)
+		return -1;
+	return apply_after(top, dest, o, err);
+}
+
 int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk_err **err)
 {
 	struct mount_opts o;
-	cleanup_close int fd = -1;
+	cleanup_close int fd = -1, under = -1;
 	char path[FS_FD_PATH_MAX];
 	const char *type = m->type;
 	int ret = -1;
@@ -540,11 +554,11 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 	/* tmpcopyup copies what is there: a directory husk makes has nothing,
 	 * and its tmpfs keeps the mode= it was given (as runc) */
 	if (o.copyup) {
-		cleanup_close int there = fs_open_in_root(rootfd, m->destination, FS_ANY, NULL);
-
-		o.copyup = there >= 0;
+		fd = fs_open_in_root(rootfd, m->destination, FS_ANY, NULL);
+		o.copyup = fd >= 0;
 	}
-	fd = fs_open_in_root(rootfd, m->destination, dest_kind(m, o.bind), err);
+	if (fd < 0)
+		fd = fs_open_in_root(rootfd, m->destination, dest_kind(m, o.bind), err);
 	if (fd < 0)
 		goto out;
 	if (o.bind) {
@@ -552,11 +566,7 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 			husk_syserr(err, "bind \"%s\"", m->source);
 			goto out;
 		}
-		if (remount_bind(rootfd, m->destination, &o, in_userns, err) < 0)
-			goto out;
 	} else {
-		cleanup_close int under = -1;
-
 		if (o.copyup && type && !strcmp(type, "tmpfs")) {
 			under = open(fs_fd_path(fd, path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (under < 0) {
@@ -572,10 +582,8 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 				    o.data && *o.data ? o.data : "", o.data && *o.data ? "\"" : "");
 			goto out;
 		}
-		if (under >= 0 && tmpfs_copyup(rootfd, m->destination, under, err) < 0)
-			goto out;
 	}
-	ret = apply_after(rootfd, m->destination, &o, err);
+	ret = finish_mount(rootfd, m->destination, &o, in_userns, under, err);
 out:
 	mount_opts_free(&o);
 	return ret < 0 ? husk_err_wrap(err, "mount on \"%s\"", m->destination) : 0;

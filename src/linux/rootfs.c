@@ -110,10 +110,28 @@ static int rootfs_parent_private(const char *rootfs, struct husk_err **err)
 	return 0;
 }
 
-static int switch_root(const char *rootfs, int rootfd, bool no_pivot, struct husk_err **err)
+/* Device nodes and links, all made in /dev resolved once inside the root;
+ * with a devpts mount, /dev/ptmx leads to its ptmx. */
+static int populate_dev(int rootfd, const struct oci_config *cfg, bool in_userns,
+			struct husk_err **err)
 {
-	if (fchdir(rootfd) < 0)
-		return husk_syserr(err, "chdir to rootfs \"%s\"", rootfs);
+	cleanup_close int dev = fs_open_in_root(rootfd, "/dev", FS_DIR, err);
+
+	if (dev < 0 || devices_create(rootfd, dev, cfg, in_userns, err) < 0)
+		return -1;
+	if (!has_mount_at(cfg, "/dev/pts") || symlinkat("pts/ptmx", dev, "ptmx") == 0)
+		return 0;
+	if (errno == EEXIST) {
+		unlinkat(dev, "ptmx", 0);
+		if (symlinkat("pts/ptmx", dev, "ptmx") == 0)
+			return 0;
+	}
+	return husk_syserr(err, "symlink /dev/ptmx");
+}
+
+/* The cwd is the rootfs already. */
+static int switch_root(const char *rootfs, bool no_pivot, struct husk_err **err)
+{
 	if (no_pivot) {
 		if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 			return husk_syserr(err, "move rootfs \"%s\" to /", rootfs);
@@ -156,29 +174,13 @@ int rootfs_setup(const struct oci_config *cfg, const struct rootfs_opts *o,
 	}
 	if (!in_cgroup && o->in_cgroup(o->arg, err) < 0)
 		return -1;
-	if (!dev_from_host(cfg)) {
-		if (devices_create(rootfd, cfg, o->in_userns, err) < 0)
-			return -1;
-		if (has_mount_at(cfg, "/dev/pts")) {
-			cleanup_close int dev = fs_open_in_root(rootfd, "/dev", FS_DIR, err);
-			char path[FS_FD_PATH_MAX];
-			cleanup_close int real = -1;
-
-			if (dev < 0)
-				return -1;
-			real = open(fs_fd_path(dev, path), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-			unlinkat(real, "ptmx", 0);
-			if (real < 0 || symlinkat("pts/ptmx", real, "ptmx") < 0)
-				return husk_syserr(err, "symlink /dev/ptmx");
-		}
-	}
-	if (o->before_pivot) {
-		if (fchdir(rootfd) < 0)
-			return husk_syserr(err, "chdir to rootfs \"%s\"", o->rootfs);
-		if (o->before_pivot(o->arg, err) < 0)
-			return -1;
-	}
-	return switch_root(o->rootfs, rootfd, o->no_pivot, err);
+	if (!dev_from_host(cfg) && populate_dev(rootfd, cfg, o->in_userns, err) < 0)
+		return -1;
+	if (fchdir(rootfd) < 0)
+		return husk_syserr(err, "chdir to rootfs \"%s\"", o->rootfs);
+	if (o->before_pivot && o->before_pivot(o->arg, err) < 0)
+		return -1;
+	return switch_root(o->rootfs, o->no_pivot, err);
 }
 
 /* The mounts below are made with the new mount API on file descriptors:
@@ -216,9 +218,50 @@ static int open_dev_null(int rootfd, struct husk_err **err)
 	return fd;
 }
 
+/* What masking needs, made on first use: the container's /dev/null, and
+ * the empty read-only tmpfs of the first masked directory. */
+struct masks {
+	int null_fd;
+	int tmpfs;
+};
+
+static void masks_close(struct masks *m)
+{
+	husk_closep(&m->null_fd);
+	husk_closep(&m->tmpfs);
+}
+
+/* An empty read-only tmpfs for a masked directory. One superblock serves
+ * them all: the first is made, the others are clones of its mount. Each
+ * clone is made private before it is attached: the first mask became
+ * shared if its parent was, some kernels put a clone of a shared mount in
+ * its peer group, and a mask must propagate as a fresh mount would. */
+static int mask_tmpfs(const struct masks *m, const char *path, struct husk_err **err)
+{
+	struct mount_attr priv = { .propagation = MS_PRIVATE };
+	cleanup_close int fs = -1, tree = -1;
+
+	if (m->tmpfs >= 0) {
+		tree = open_tree(m->tmpfs, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &priv, sizeof(priv)) < 0)
+			return husk_syserr(err, "mask \"%s\": make a tmpfs", path);
+		return steal_fd(tree);
+	}
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "555", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return husk_syserr(err, "mask \"%s\": make a tmpfs", path);
+	tree = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+		       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (tree < 0)
+		return husk_syserr(err, "mask \"%s\"", path);
+	return steal_fd(tree);
+}
+
 /* A masked file gets /dev/null bound over it, a masked directory an empty
  * read-only tmpfs; paths that do not exist need no masking. */
-static int mask_path(int rootfd, int *null_fd, const char *path, struct husk_err **err)
+static int mask_path(int rootfd, struct masks *m, const char *path, struct husk_err **err)
 {
 	cleanup_close int fd = -1, tree = -1;
 	struct stat st;
@@ -229,22 +272,22 @@ static int mask_path(int rootfd, int *null_fd, const char *path, struct husk_err
 	if (fstat(fd, &st) < 0)
 		return husk_syserr(err, "stat masked path \"%s\"", path);
 	if (S_ISDIR(st.st_mode)) {
-		cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-
-		if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
-		    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "555", 0) < 0 ||
-		    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-			return husk_syserr(err, "mask \"%s\": make a tmpfs", path);
-		tree = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		tree = mask_tmpfs(m, path, err);
+		if (tree < 0)
+			return -1;
 	} else {
-		if (*null_fd < 0 && (*null_fd = open_dev_null(rootfd, err)) < 0)
+		if (m->null_fd < 0 && (m->null_fd = open_dev_null(rootfd, err)) < 0)
 			return husk_err_wrap(err, "mask \"%s\"", path);
-		tree = open_tree(*null_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		tree = open_tree(m->null_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (tree < 0)
+			return husk_syserr(err, "mask \"%s\"", path);
 	}
-	if (tree < 0)
-		return husk_syserr(err, "mask \"%s\"", path);
-	return attach(tree, fd, path, err) < 0 ? husk_err_wrap(err, "mask") : 0;
+	if (attach(tree, fd, path, err) < 0)
+		return husk_err_wrap(err, "mask");
+	/* the first tmpfs, attached now, is what the next ones clone */
+	if (S_ISDIR(st.st_mode) && m->tmpfs < 0)
+		m->tmpfs = steal_fd(tree);
+	return 0;
 }
 
 /* A read-only path is a read-only recursive bind of itself; only the
@@ -284,12 +327,12 @@ int rootfs_finish(const struct oci_config *cfg, struct husk_err **err)
 {
 	const struct oci_linux *lx = cfg->linux_cfg;
 	cleanup_close int rootfd = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
-	cleanup_close int null_fd = -1;
+	__attribute__((cleanup(masks_close))) struct masks m = { -1, -1 };
 
 	if (rootfd < 0)
 		return husk_syserr(err, "open /");
 	for (size_t i = 0; lx && i < lx->masked_paths.n; i++)
-		if (mask_path(rootfd, &null_fd, lx->masked_paths.v[i], err) < 0)
+		if (mask_path(rootfd, &m, lx->masked_paths.v[i], err) < 0)
 			return husk_err_wrap(err, "linux.maskedPaths[%zu]", i);
 	for (size_t i = 0; lx && i < lx->readonly_paths.n; i++)
 		if (readonly_path(rootfd, lx->readonly_paths.v[i], err) < 0)

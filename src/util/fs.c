@@ -221,72 +221,106 @@ static int openat2_in_root(int rootfd, const char *path, int flags)
 	return syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 }
 
-/* Walk path one component at a time, making what is missing. Every prefix
- * is resolved from the root, so a symlink planted in the rootfs cannot lead
- * the creation out of it; new entries are made relative to the resolved
- * parent, never through a path. */
-static int create_in_root(int rootfd, const char *path, enum fs_kind kind,
-			  struct husk_err **err)
+/* The error for a path that does not open (not because something is
+ * missing): named after its first prefix that does not open, as a walk
+ * from the root meets it. */
+static int open_error(int rootfd, char *path, struct husk_err **err)
 {
-	size_t len = strlen(path);
-	cleanup_free char *prefix = malloc(len + 2);
-	cleanup_close int parent = -1;
-	size_t i = 0;
+	int saved = errno;
 
-	if (!prefix)
-		return husk_error(err, ENOMEM, "resolve \"%s\"", path);
-	parent = openat2_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
-	if (parent < 0)
-		return husk_syserr(err, "open root of \"%s\"", path);
-	while (i < len) {
-		size_t start, end;
+	for (char *p = path + 1; *p; p++) {
 		int fd;
 
-		while (path[i] == '/')
-			i++;
-		if (i >= len)
-			break;
-		start = i;
-		while (i < len && path[i] != '/')
-			i++;
-		end = i;
-		memcpy(prefix, path, end);
-		prefix[end] = '\0';
-		fd = openat2_in_root(rootfd, prefix, O_PATH);
-		if (fd < 0 && errno == ENOENT) {
-			bool last = path[strspn(path + end, "/") + end] == '\0';
-			char *name = prefix + start;
-
-			if (last && kind == FS_FILE) {
-				fd = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-				if (fd < 0 && errno != EEXIST)
-					return husk_syserr(err, "create \"%s\"", prefix);
-				if (fd >= 0)
-					close(fd);
-			} else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST) {
-				return husk_syserr(err, "mkdir \"%s\"", prefix);
-			}
-			fd = openat2_in_root(rootfd, prefix, O_PATH);
+		if (*p != '/' || p[-1] == '/')
+			continue;
+		*p = '\0';
+		fd = openat2_in_root(rootfd, path, O_PATH);
+		if (fd < 0) {
+			husk_syserr(err, "open \"%s\"", path);
+			*p = '/';
+			return -1;
 		}
-		if (fd < 0)
-			return husk_syserr(err, "open \"%s\"", prefix);
-		close(parent);
-		parent = fd;
+		close(fd);
+		*p = '/';
 	}
-	return steal_fd(parent);
+	errno = saved;
+	return husk_syserr(err, "open \"%s\"", path);
+}
+
+static int open_or_make(int rootfd, char *path, enum fs_kind kind, struct husk_err **err);
+
+/* path's parent exists or is made (as a directory); then its last
+ * component is made relative to the resolved parent, never through a
+ * path, and opened again from the root. */
+static int make_missing(int rootfd, char *path, enum fs_kind kind, struct husk_err **err)
+{
+	char *name = strrchr(path, '/'), *end = name;
+	cleanup_close int parent = -1;
+	int fd;
+
+	while (end && end > path && end[-1] == '/')
+		end--;
+	if (!end || end == path) {	/* "name" or "/name": made in the root */
+		parent = openat2_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
+		if (parent < 0)
+			return husk_syserr(err, "open root of \"%s\"", path);
+	} else {
+		*end = '\0';
+		parent = open_or_make(rootfd, path, FS_DIR, err);
+		*end = '/';
+		if (parent < 0)
+			return -1;
+	}
+	name = name ? name + 1 : path;
+	if (kind == FS_FILE) {
+		fd = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST)
+			return husk_syserr(err, "create \"%s\"", path);
+		if (fd >= 0)
+			close(fd);
+	} else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST) {
+		return husk_syserr(err, "mkdir \"%s\"", path);
+	}
+	fd = openat2_in_root(rootfd, path, O_PATH);
+	if (fd < 0)
+		return husk_syserr(err, "open \"%s\"", path);
+	return fd;
+}
+
+/* Open path (no trailing slash) inside the root, making what is missing.
+ * Every open goes from the root, so a symlink planted in the rootfs
+ * cannot lead the creation out of it; what exists costs one openat2. */
+static int open_or_make(int rootfd, char *path, enum fs_kind kind, struct husk_err **err)
+{
+	int fd = openat2_in_root(rootfd, path, O_PATH);
+
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT)
+		return open_error(rootfd, path, err);
+	return make_missing(rootfd, path, kind, err);
 }
 
 int fs_open_in_root(int rootfd, const char *path, enum fs_kind create,
 		    struct husk_err **err)
 {
+	cleanup_free char *copy = NULL;
+	size_t len;
 	int fd;
 
-	if (create != FS_ANY)
-		return create_in_root(rootfd, path, create, err);
-	fd = openat2_in_root(rootfd, path, O_PATH);
-	if (fd < 0)
-		return husk_syserr(err, "open \"%s\"", path);
-	return fd;
+	if (create == FS_ANY) {
+		fd = openat2_in_root(rootfd, path, O_PATH);
+		if (fd < 0)
+			return husk_syserr(err, "open \"%s\"", path);
+		return fd;
+	}
+	copy = strdup(path);
+	if (!copy)
+		return husk_error(err, ENOMEM, "resolve \"%s\"", path);
+	for (len = strlen(copy); len > 1 && copy[len - 1] == '/'; len--)
+		copy[len - 1] = '\0';
+	/* no component at all: the root itself */
+	return open_or_make(rootfd, *copy ? copy : (char[]){ "/" }, create, err);
 }
 
 int fs_write_pid_file(const char *path, pid_t pid, struct husk_err **err)

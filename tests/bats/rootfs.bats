@@ -79,6 +79,71 @@ example.test"
 	grep -Eq ' /sys/fs/cgroup(/[^ ]*)? .* - cgroup2? ' <<<"$mi"
 }
 
+# cgroup_view ID [CGROUPNS]: the container's mountinfo lines under
+# /sys/fs/cgroup, run with or without a cgroup namespace
+cgroup_view() {
+	local id=$1
+	[ -n "${2:-}" ] || cfg '.linux.namespaces |= map(select(.type != "cgroup"))'
+	set_args cat /proc/self/mountinfo
+	run husk run -b "$BUNDLE" "$id" </dev/null
+	assert_success
+}
+
+# check_cgroup_view ID ROOT: every hierarchy of the host is at
+# /sys/fs/cgroup/NAME, read-only and nosuid,nodev,noexec, its root ROOT
+# (the container's cgroup, or / in a cgroup namespace); the tmpfs holding
+# them is read-only too
+check_cgroup_view() {
+	local l name fs root=$2 n=0
+	l=$(mountinfo_line "$output" /sys/fs/cgroup)
+	if [ "$(fstype "$l")" = cgroup2 ]; then	# a unified host
+		for o in ro nosuid nodev noexec; do has_opt "$(mount_opts "$l")" $o; done
+		return
+	fi
+	assert_equal "$(fstype "$l")" tmpfs
+	has_opt "$(mount_opts "$l")" ro
+	has_opt "$(super_opts "$l")" ro
+	has_opt "$(super_opts "$l")" mode=755
+	while read -r name fs; do
+		l=$(mountinfo_line "$output" "/sys/fs/cgroup/$name") || fail "no /sys/fs/cgroup/$name" "$output"
+		assert_equal "$(fstype "$l")" "$fs"
+		for o in ro nosuid nodev noexec; do has_opt "$(mount_opts "$l")" $o; done
+		assert_equal "$(awk '{ print $4 }' <<<"$l")" "$root"
+		n=$((n + 1))
+	done < <(awk '($3 == "cgroup" || $3 == "cgroup2") && $2 ~ "^/sys/fs/cgroup/" {
+		n = split($2, p, "/"); print p[n], $3 }' /proc/self/mounts)
+	[ "$n" -gt 0 ]
+}
+
+@test "/sys/fs/cgroup: each host hierarchy, read-only, rooted at the container's cgroup" {
+	make_bundle
+	id=$(new_id)
+	cgroup_view "$id"
+	check_cgroup_view "$id" "/husk/$id"
+}
+
+@test "/sys/fs/cgroup: in a cgroup namespace each hierarchy is rooted at the namespace's root" {
+	make_bundle
+	jq -e '.linux.namespaces | map(.type) | index("cgroup")' "$BUNDLE/config.json" >/dev/null ||
+		cfg '.linux.namespaces += [{type: "cgroup"}]'
+	id=$(new_id)
+	cgroup_view "$id" cgroupns
+	check_cgroup_view "$id" /
+}
+
+@test "/sys/fs/cgroup without ro: the tmpfs and the hierarchies stay writable" {
+	make_bundle
+	cfg '.mounts |= map(if .destination == "/sys/fs/cgroup" then .options |= map(select(. != "ro")) else . end)'
+	id=$(new_id)
+	cgroup_view "$id"
+	l=$(mountinfo_line "$output" /sys/fs/cgroup)
+	has_opt "$(mount_opts "$l")" rw
+	[ "$(fstype "$l")" = cgroup2 ] && return
+	has_opt "$(super_opts "$l")" rw
+	l=$(grep ' /sys/fs/cgroup/[^ ]* ' <<<"$output" | head -1)
+	has_opt "$(mount_opts "$l")" rw
+}
+
 @test "tmpfs mount with size, mode, nosuid, nodev, noexec" {
 	make_bundle
 	add_mount /mnt/t tmpfs tmpfs nosuid nodev noexec size=8m mode=750
@@ -118,6 +183,46 @@ example.test"
 	has_opt "$(mount_opts "$l")" rw
 	[ ! -e "$h/ro/new" ]
 	assert_equal "$(cat "$h/rw/new")" from-container
+}
+
+@test "a bind's remount, propagation and recursive options apply together, to the bind" {
+	# (what propagation a bind ends with is not checked: the old root made
+	# rslave at pivot_root changes it)
+	make_bundle
+	h=$BATS_TEST_TMPDIR/host
+	mkdir -p "$h/d"
+	echo from-host >"$h/d/file"
+	add_mount /mnt/a bind "$h/d" rbind ro nosuid rprivate
+	add_mount /mnt/b bind "$h/d" rbind rro rnoexec rshared
+	run sh_in_container 'cat /mnt/a/file; touch /mnt/b/new && echo B-WRITTEN; cat /proc/self/mountinfo'
+	assert_success
+	assert_line from-host
+	assert_output_not_contains B-WRITTEN
+	l=$(mountinfo_line "$output" /mnt/a)
+	for o in ro nosuid; do has_opt "$(mount_opts "$l")" $o; done
+	l=$(mountinfo_line "$output" /mnt/b)
+	for o in ro noexec; do has_opt "$(mount_opts "$l")" $o; done
+}
+
+@test "tmpcopyup: the tmpfs starts as a copy of what it covers, with its owner and mode" {
+	make_bundle
+	mkdir -p "$ROOTFS/srv/sub"
+	echo data >"$ROOTFS/srv/sub/file"
+	ln -s sub/file "$ROOTFS/srv/link"
+	chmod 0710 "$ROOTFS/srv"
+	chown 1000:1000 "$ROOTFS/srv/sub"
+	add_mount /srv tmpfs tmpfs tmpcopyup nosuid
+	add_mount /empty tmpfs tmpfs tmpcopyup mode=0701
+	run sh_in_container 'cat /srv/sub/file /srv/link; stat -c "%n %a %u" /srv /srv/sub /empty
+		grep " /srv " /proc/self/mountinfo; echo new >/srv/new'
+	assert_success
+	assert_line data
+	assert_equal "$(grep -c '^data$' <<<"$output")" 2
+	assert_line "/srv 710 0"
+	assert_line "/srv/sub 755 1000"
+	assert_line "/empty 701 0"
+	assert_output_contains " - tmpfs "
+	[ ! -e "$ROOTFS/srv/new" ]
 }
 
 @test "rbind carries submounts, bind does not" {
@@ -226,6 +331,52 @@ IS-FILE"
 	assert_line "/dev/myfifo fifo 644"
 	assert_line WRITE-OK
 	assert_line " 00 00"
+}
+
+@test "/dev of the rootfs itself: what is in the way of a node is replaced, nodes are remade" {
+	make_bundle
+	cfg '.mounts |= map(select(.destination | startswith("/dev") | not))'
+	mkdir -p "$ROOTFS/dev"
+	echo planted >"$ROOTFS/dev/null"
+	ln -s /etc/passwd "$ROOTFS/dev/zero"
+	mkfifo "$ROOTFS/dev/random"
+	for i in 1 2; do	# the second run finds the nodes of the first
+		run sh_in_container 'stat -c "%n %F %t:%T %a" /dev/null /dev/zero /dev/random /dev/full'
+		assert_success
+		assert_line "/dev/null character special file 1:3 666"
+		assert_line "/dev/zero character special file 1:5 666"
+		assert_line "/dev/random character special file 1:8 666"
+		assert_line "/dev/full character special file 1:7 666"
+	done
+	grep -q root "$ROOTFS/etc/passwd"
+}
+
+@test "/dev of the rootfs itself: a directory where a node goes is an error naming it" {
+	make_bundle
+	cfg '.mounts |= map(select(.destination | startswith("/dev") | not))'
+	mkdir -p "$ROOTFS/dev/full"
+	id=$(new_id)
+	run husk run -b "$BUNDLE" "$id" </dev/null
+	assert_failure
+	assert_output_contains 'mknod "/dev/full": File exists'
+	assert_no_leftovers "$id"
+}
+
+@test "maskedPaths: each masked directory is its own mount, with its own peer group under shared" {
+	make_bundle
+	mkdir -p "$ROOTFS/var/m1" "$ROOTFS/var/m2" "$ROOTFS/var/m3"
+	cfg '.linux.rootfsPropagation = "shared" | .linux.maskedPaths += ["/var/m1", "/var/m2", "/var/m3"]'
+	run run_in_container cat /proc/self/mountinfo
+	assert_success
+	groups=()
+	for d in /var/m1 /var/m2 /var/m3 /sys/firmware; do
+		l=$(mountinfo_line "$output" $d) || fail "$d is not masked" "$output"
+		assert_equal "$(fstype "$l")" tmpfs
+		for o in ro nosuid nodev noexec; do has_opt "$(mount_opts "$l")" $o; done
+		g=$(grep -o 'shared:[0-9]*' <<<"$(opt_fields "$l")") || fail "$d is not shared: $l"
+		groups+=("$g")
+	done
+	assert_equal "$(printf '%s\n' "${groups[@]}" | sort -u | wc -l)" 4
 }
 
 @test "maskedPaths: files read empty, directories are empty and read-only" {
