@@ -512,8 +512,9 @@ static char *state_json_of(const struct container_state *st, const char *status,
 }
 
 /* After the start byte: wait until the init has exec'd the user process
- * (its end of the exec fifo closes on exec) or died. A startContainer hook
- * that failed left its error in the fifo. */
+ * (its end of the exec fifo closes on exec) or died. Right before the
+ * exec it writes a NUL into the fifo; a startContainer hook that failed
+ * left its error there instead. */
 static int wait_for_exec(int fifo, const struct container_state *st, struct husk_err **err)
 {
 	struct pollfd p = { .fd = fifo, .events = 0 };	/* POLLERR: no reader left */
@@ -526,11 +527,11 @@ static int wait_for_exec(int fifo, const struct container_state *st, struct husk
 	rd = open(fs_fd_path(fifo, path), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (rd >= 0)
 		n = read(rd, msg, sizeof(msg) - 1);
-	if (n > 0) {
+	if (n > 0 && msg[0] != '\0') {
 		msg[n] = '\0';
 		return husk_error(err, 0, "%s", msg);
 	}
-	if (!proc_alive(st->pid, st->pid_start))
+	if (n <= 0 && !proc_alive(st->pid, st->pid_start))
 		return husk_error(err, 0, "the container process ended before it was started");
 	return 0;
 }
@@ -559,6 +560,7 @@ int container_start(const char *root, const char *id, struct husk_err **err)
 		husk_syserr(err, "start container \"%s\": signal the init", id);
 		goto out;
 	}
+	crashpoint("start-signalled");
 	if (unlinkat(sd.fd, STATE_FIFO, 0) < 0) {
 		husk_syserr(err, "start container \"%s\": remove exec fifo", id);
 		goto out;

@@ -193,5 +193,9 @@ __attribute__((noreturn)) void init_main(struct init_ctx *ctx)
 	wait_for_start(ctx);
 	if (ctx->cfg->hooks.start_container.n)
 		start_hooks(ctx, &plan);
+	/* a `husk start` waiting for the exec learns it was reached: `true`
+	 * may be over before start looks for the process */
+	if (ctx->cfg->hooks.start_container.n || ctx->cfg->hooks.poststart.n)
+		(void)!write(ctx->gate_fd, "", 1);
 	process_exec(&plan);
 }

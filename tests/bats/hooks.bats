@@ -229,6 +229,20 @@ LONG=(sh -c 'touch /started; exec sleep 1000')
 	assert_equal "$(log_names)" "poststart poststop poststop-second "
 }
 
+@test "hooks: with poststart hooks, start succeeds even when the process is over before start looks" {
+	make_bundle
+	hook_script
+	add_hook poststart after
+	id=$(new_id)
+	create_container "$id"
+	# husk start stalls right after releasing the init: `true` is gone by then
+	HUSK_STALL_AT=start-signalled run husk start "$id"
+	assert_success
+	assert_equal "$(log_names)" "after "
+	run husk delete "$id"
+	assert_success
+}
+
 @test "hooks: several of one kind run in order, and the first failure stops the rest" {
 	make_bundle
 	hook_script
