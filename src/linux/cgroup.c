@@ -333,9 +333,14 @@ static bool seen_hierarchy(const struct cgroup_layout *l, const char *ctrls, boo
 	return false;
 }
 
-int cgroup_layout_parse(struct cgroup_layout *l, const char *mountinfo, const char *root,
-			struct husk_err **err)
+/* with_v2_controllers: read what the v2 root offers (the freezer alone
+ * does not need it). */
+static int layout_parse(struct cgroup_layout *l, const char *mountinfo, const char *root,
+			bool with_v2_controllers, struct husk_err **err)
 {
+	/* stdio would size its buffer from st_blksize, 1 KiB for proc files:
+	 * one read for a usual mountinfo instead of one a line or so */
+	char iobuf[16384];
 	cleanup_fclose FILE *f = fopen(mountinfo, "re");
 	cleanup_free char *line = NULL;
 	size_t cap = 0;
@@ -344,6 +349,7 @@ int cgroup_layout_parse(struct cgroup_layout *l, const char *mountinfo, const ch
 	memset(l, 0, sizeof(*l));
 	if (!f)
 		return husk_syserr(err, "open %s", mountinfo);
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	while (getline(&line, &cap, f) > 0) {
 		char mnt[4096], type[64], opts[1024], ctrls[1024];
 		char *sep = strstr(line, " - ");
@@ -358,7 +364,9 @@ int cgroup_layout_parse(struct cgroup_layout *l, const char *mountinfo, const ch
 			if (seen_hierarchy(l, "", true))
 				continue;
 			v2 = true;
-			v2_controllers(mnt, ctrls, sizeof(ctrls));
+			ctrls[0] = '\0';
+			if (with_v2_controllers)
+				v2_controllers(mnt, ctrls, sizeof(ctrls));
 			if (add_hierarchy(l, mnt, ctrls, true) < 0)
 				goto oom;
 		} else if (!strcmp(type, "cgroup")) {
@@ -377,6 +385,12 @@ int cgroup_layout_parse(struct cgroup_layout *l, const char *mountinfo, const ch
 oom:
 	cgroup_layout_free(l);
 	return husk_error(err, ENOMEM, "read the cgroup layout");
+}
+
+int cgroup_layout_parse(struct cgroup_layout *l, const char *mountinfo, const char *root,
+			struct husk_err **err)
+{
+	return layout_parse(l, mountinfo, root, true, err);
 }
 
 int cgroup_layout_detect(struct cgroup_layout *l, struct husk_err **err)
@@ -759,7 +773,7 @@ bool cgroup_is_frozen(const char *path)
 	struct cgroup_layout l;
 	enum cgroup_freezer s;
 
-	if (cgroup_layout_detect(&l, NULL) < 0)
+	if (layout_parse(&l, "/proc/self/mountinfo", CGROUP_ROOT, false, NULL) < 0)
 		return false;
 	s = cgroup_freezer_state(&l, path);
 	cgroup_layout_free(&l);
