@@ -79,10 +79,11 @@ char *cgroup_absent(const struct cgroup_layout *l, const char *path);
  * with what cgroup_absent said before) once pid is dead. */
 int cgroup_create(const struct cgroup_layout *l, const char *path, pid_t pid, char **made,
 		  struct husk_err **err);
-/* cgroup_create with a yes/no answer: *owned when husk made any leaf. */
+/* Move pid into the cgroup, making it (as cgroup_create) only in the
+ * hierarchies where it is missing: *owned when husk made any leaf. */
 int cgroup_enter(const struct cgroup_layout *l, const char *path, pid_t pid,
 		 bool *owned, struct husk_err **err);
-/* Move pid into an existing cgroup (exec); makes nothing. */
+/* Move pid into an existing cgroup; makes nothing. */
 int cgroup_join(const struct cgroup_layout *l, const char *path, pid_t pid,
 		struct husk_err **err);
 /* Remove the cgroup, and any cgroups the container made below it, in the

@@ -1,6 +1,6 @@
-/* Internals shared by the cgroup files (cgroup.c, cgroup-v1.c,
- * cgroup-v2.c, cgroup-devices.c, cgroup-stats.c). Not a public contract:
- * unit tests include it to reach the writers directly. */
+/* Internals shared by the cgroup files (cgroup.c, cgroup-make.c,
+ * cgroup-v1.c, cgroup-v2.c, cgroup-devices.c, cgroup-stats.c). Not a
+ * public contract: unit tests include it to reach the writers directly. */
 #ifndef HUSK_CGROUP_INTERNAL_H
 #define HUSK_CGROUP_INTERNAL_H
 
@@ -39,6 +39,16 @@ int cg_write(const struct cg_ctx *c, const char *field, const char *dir, const c
 	     const char *value, struct husk_err **err);
 int cg_writef(const struct cg_ctx *c, const char *field, const char *dir, const char *file,
 	      struct husk_err **err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* cg_write of n values, in order, through one open of the file: each
+ * write(2) is one value (one rule of devices.allow, say). */
+int cg_write_each(const struct cg_ctx *c, const char *field, const char *dir, const char *file,
+		  const char *const *values, size_t n, struct husk_err **err);
+
+/* Write a whole cgroup file, PATH or DIR/FILE: 0, or -1 with errno. */
+int cg_put_path(const char *path, const char *value);
+int cg_put(const char *dir, const char *file, const char *value);
+/* item is one of the sep-separated items of list. */
+bool cg_list_has(const char *list, const char *item, char sep);
 
 /* DIR/FILE exists. */
 bool cg_has(const char *dir, const char *file);

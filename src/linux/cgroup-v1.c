@@ -302,6 +302,8 @@ int cgv1_hugetlb(const struct cg_ctx *c, const char *dir, const struct oci_resou
 	return 0;
 }
 
+#define DEV_RULE_MAX 96
+
 static void dev_rule_text(const struct cg_dev_exception *e, char *buf, size_t size)
 {
 	char major[24], minor[24], acc[4];
@@ -332,15 +334,16 @@ int cgv1_devices(const struct cg_ctx *c, const char *dir, const struct cg_dev_st
 {
 	const char *def = st->allow ? "devices.allow" : "devices.deny";
 	const char *exc = st->allow ? "devices.deny" : "devices.allow";
+	cleanup_free char *text = malloc(st->n * DEV_RULE_MAX + 1);
+	cleanup_free const char **rules = malloc((st->n + 1) * sizeof(*rules));
 
+	if (!text || !rules)
+		return husk_error(err, ENOMEM, "device rules for %s", dir);
+	for (size_t i = 0; i < st->n; i++) {
+		dev_rule_text(&st->ex[i], text + i * DEV_RULE_MAX, DEV_RULE_MAX);
+		rules[i] = text + i * DEV_RULE_MAX;
+	}
 	if (cg_write(c, ".devices", dir, def, "a", err) < 0)
 		return -1;
-	for (size_t i = 0; i < st->n; i++) {
-		char rule[96];
-
-		dev_rule_text(&st->ex[i], rule, sizeof(rule));
-		if (cg_write(c, ".devices", dir, exc, rule, err) < 0)
-			return -1;
-	}
-	return 0;
+	return cg_write_each(c, ".devices", dir, exc, rules, st->n, err);
 }

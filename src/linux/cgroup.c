@@ -1,6 +1,6 @@
-/* Cgroups, the common part: layout, paths, making and removing a
- * container's cgroup, joining, listing and signalling its processes,
- * freezing, and the file helpers the controller writers share. */
+/* Cgroups, the common part: layout, paths, listing and signalling a
+ * container's processes, freezing, and the file helpers the controller
+ * writers share. Making, joining and removing: cgroup-make.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,9 +26,9 @@ void cg_dir(const struct cgroup_hierarchy *h, const char *path, char *buf, size_
 	snprintf(buf, size, "%s%s", h->mount, path);
 }
 
-/* Write a whole cgroup file (O_TRUNC, as runc does: the kernel ignores
- * it, a fake tree in a test then holds the last value). -1 with errno. */
-static int put_path(const char *p, const char *value)
+/* O_TRUNC, as runc does: the kernel ignores it, a fake tree in a test
+ * then holds the last value. */
+int cg_put_path(const char *p, const char *value)
 {
 	int fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC), e;
 	size_t len = strlen(value);
@@ -45,12 +45,12 @@ static int put_path(const char *p, const char *value)
 	return e ? -1 : 0;
 }
 
-static int put(const char *dir, const char *file, const char *value)
+int cg_put(const char *dir, const char *file, const char *value)
 {
 	char p[4096];
 
 	snprintf(p, sizeof(p), "%s/%s", dir, file);
-	return put_path(p, value);
+	return cg_put_path(p, value);
 }
 
 bool cg_has(const char *dir, const char *file)
@@ -174,12 +174,44 @@ int cg_write(const struct cg_ctx *c, const char *field, const char *dir, const c
 	char p[4096], name[256];
 
 	snprintf(p, sizeof(p), "%s/%s", dir, file);
-	if (put_path(p, value) == 0)
+	if (cg_put_path(p, value) == 0)
 		return 0;
 	cg_field(c, field, name, sizeof(name));
 	if (errno == ENOENT)
 		return husk_error(err, 0, "%s: not supported on this host: there is no %s", name, p);
 	return husk_error(err, errno, "%s: write \"%s\" to %s", name, value, p);
+}
+
+int cg_write_each(const struct cg_ctx *c, const char *field, const char *dir, const char *file,
+		  const char *const *values, size_t n, struct husk_err **err)
+{
+	char p[4096], name[256];
+	cleanup_close int fd = -1;
+	size_t i = 0;
+
+	if (!n)
+		return 0;
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	for (; fd >= 0 && i < n; i++) {
+		size_t len = strlen(values[i]);
+		ssize_t w;
+
+		do
+			w = write(fd, values[i], len);
+		while (w < 0 && errno == EINTR);
+		if (w != (ssize_t)len) {
+			if (w >= 0)
+				errno = EIO;
+			break;
+		}
+	}
+	if (i == n)
+		return 0;
+	cg_field(c, field, name, sizeof(name));
+	if (errno == ENOENT)
+		return husk_error(err, 0, "%s: not supported on this host: there is no %s", name, p);
+	return husk_error(err, errno, "%s: write \"%s\" to %s", name, values[i], p);
 }
 
 int cg_writef(const struct cg_ctx *c, const char *field, const char *dir, const char *file,
@@ -196,7 +228,7 @@ int cg_writef(const struct cg_ctx *c, const char *field, const char *dir, const 
 
 /* ------------------------------------------------------------------ layout */
 
-static bool list_has(const char *list, const char *item, char sep)
+bool cg_list_has(const char *list, const char *item, char sep)
 {
 	size_t len = strlen(item);
 
@@ -301,9 +333,14 @@ static bool seen_hierarchy(const struct cgroup_layout *l, const char *ctrls, boo
 	return false;
 }
 
-int cgroup_layout_parse(struct cgroup_layout *l, const char *mountinfo, const char *root,
-			struct husk_err **err)
+/* with_v2_controllers: read what the v2 root offers (the freezer alone
+ * does not need it). */
+static int layout_parse(struct cgroup_layout *l, const char *mountinfo, const char *root,
+			bool with_v2_controllers, struct husk_err **err)
 {
+	/* stdio would size its buffer from st_blksize, 1 KiB for proc files:
+	 * one read for a usual mountinfo instead of one a line or so */
+	char iobuf[16384];
 	cleanup_fclose FILE *f = fopen(mountinfo, "re");
 	cleanup_free char *line = NULL;
 	size_t cap = 0;
@@ -312,6 +349,7 @@ int cgroup_layout_parse(struct cgroup_layout *l, const char *mountinfo, const ch
 	memset(l, 0, sizeof(*l));
 	if (!f)
 		return husk_syserr(err, "open %s", mountinfo);
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	while (getline(&line, &cap, f) > 0) {
 		char mnt[4096], type[64], opts[1024], ctrls[1024];
 		char *sep = strstr(line, " - ");
@@ -326,7 +364,9 @@ int cgroup_layout_parse(struct cgroup_layout *l, const char *mountinfo, const ch
 			if (seen_hierarchy(l, "", true))
 				continue;
 			v2 = true;
-			v2_controllers(mnt, ctrls, sizeof(ctrls));
+			ctrls[0] = '\0';
+			if (with_v2_controllers)
+				v2_controllers(mnt, ctrls, sizeof(ctrls));
 			if (add_hierarchy(l, mnt, ctrls, true) < 0)
 				goto oom;
 		} else if (!strcmp(type, "cgroup")) {
@@ -345,6 +385,12 @@ int cgroup_layout_parse(struct cgroup_layout *l, const char *mountinfo, const ch
 oom:
 	cgroup_layout_free(l);
 	return husk_error(err, ENOMEM, "read the cgroup layout");
+}
+
+int cgroup_layout_parse(struct cgroup_layout *l, const char *mountinfo, const char *root,
+			struct husk_err **err)
+{
+	return layout_parse(l, mountinfo, root, true, err);
 }
 
 int cgroup_layout_detect(struct cgroup_layout *l, struct husk_err **err)
@@ -375,9 +421,9 @@ const struct cgroup_hierarchy *cgroup_find(const struct cgroup_layout *l, const 
 	const struct cgroup_hierarchy *v2 = cgroup_v2(l);
 
 	for (size_t i = 0; i < l->n; i++)
-		if (!l->h[i].v2 && list_has(l->h[i].controllers, ctrl, ','))
+		if (!l->h[i].v2 && cg_list_has(l->h[i].controllers, ctrl, ','))
 			return &l->h[i];
-	if (v2 && list_has(v2->controllers, ctrl, ','))
+	if (v2 && cg_list_has(v2->controllers, ctrl, ','))
 		return v2;
 	if (v2 && (!strcmp(ctrl, "freezer") || !strcmp(ctrl, "devices")))
 		return v2;
@@ -512,287 +558,6 @@ int cgroup_systemd_check(const char *cgroups_path, const char *run_systemd,
 			  "cgroupfs directly");
 }
 
-/* ------------------------------------------------------ making and removal */
-
-char *cgroup_absent(const struct cgroup_layout *l, const char *path)
-{
-	char *out = NULL;
-	size_t len = 0;
-
-	for (size_t i = 0; i < l->n; i++) {
-		char dir[4096];
-		size_t m = strlen(l->h[i].mount);
-		char *grown;
-
-		cg_dir(&l->h[i], path, dir, sizeof(dir));
-		if (access(dir, F_OK) == 0 || errno != ENOENT)
-			continue;
-		grown = realloc(out, len + m + 2);
-		if (!grown)
-			break;
-		out = grown;
-		memcpy(out + len, l->h[i].mount, m);
-		len += m;
-		out[len++] = '\n';
-		out[len] = '\0';
-	}
-	if (out && len)
-		out[len - 1] = '\0';
-	return out;
-}
-
-/* A new v1 cpuset cgroup starts with no cpus and mems, and a task cannot
- * join it until they are set: copy them from the parent. */
-static int cpuset_inherit(const char *dir, struct husk_err **err)
-{
-	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-
-	for (int i = 0; i < 2; i++) {
-		char path[4096], parent[4096];
-		cleanup_free char *cur = NULL, *val = NULL;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		cur = fs_read_file(path, NULL, NULL);
-		if (cur && cur[0] && cur[0] != '\n')
-			continue;
-		snprintf(parent, sizeof(parent), "%s/../%s", dir, files[i]);
-		val = fs_read_file(parent, NULL, err);
-		if (!val)
-			return -1;
-		if (put_path(path, val) < 0)
-			return husk_syserr(err, "write %s", path);
-	}
-	return 0;
-}
-
-/* mkdir -p below the hierarchy's mount; *made_leaf says if the last
- * component was new. */
-static int make_path(const struct cgroup_hierarchy *h, const char *path, bool *made_leaf,
-		     struct husk_err **err)
-{
-	char dir[4096];
-	size_t base = snprintf(dir, sizeof(dir), "%s", h->mount);
-	bool cpuset = !h->v2 && list_has(h->controllers, "cpuset", ',');
-
-	*made_leaf = false;
-	for (const char *p = path; *p; ) {
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		n = strcspn(p, "/");
-		if (!n)
-			break;
-		base += snprintf(dir + base, sizeof(dir) - base, "/%.*s", (int)n, p);
-		p += n;
-		*made_leaf = mkdir(dir, 0755) == 0;
-		if (!*made_leaf && errno != EEXIST)
-			return husk_syserr(err, "create cgroup %s", dir);
-		if (cpuset && cpuset_inherit(dir, err) < 0)
-			return husk_err_wrap(err, "cgroup %s", dir);
-	}
-	return 0;
-}
-
-int cgv2_enable(const struct cgroup_hierarchy *h, const char *path, const char *ctrls,
-		bool strict, struct husk_err **err)
-{
-	char dir[4096], want[1024];
-	size_t base = snprintf(dir, sizeof(dir), "%s", h->mount);
-
-	for (const char *p = path; *p; ) {
-		size_t n, w = 0;
-		cleanup_free char *avail = NULL, *enabled = NULL;
-
-		avail = cg_read(dir, "cgroup.controllers");
-		enabled = cg_read(dir, "cgroup.subtree_control");
-		for (char *q = avail; q && *q; q++)
-			*q = *q == '\n' ? ' ' : *q;
-		for (char *q = enabled; q && *q; q++)
-			*q = *q == '\n' ? ' ' : *q;
-		want[0] = '\0';
-		for (const char *c = ctrls; *c; ) {
-			size_t len = strcspn(c, " ,");
-			char name[64];
-
-			snprintf(name, sizeof(name), "%.*s", (int)len, c);
-			c += len + (c[len] != '\0');
-			if (!len)
-				continue;
-			if (!avail || !list_has(avail, name, ' ')) {
-				if (strict)
-					return husk_error(err, 0, "controller %s is not available in %s", name, dir);
-				continue;
-			}
-			if (enabled && list_has(enabled, name, ' '))
-				continue;
-			w += snprintf(want + w, sizeof(want) - w, "%s+%s", w ? " " : "", name);
-		}
-		if (w) {
-			char file[4096];
-
-			snprintf(file, sizeof(file), "%s/cgroup.subtree_control", dir);
-			if (put_path(file, want) < 0) {
-				/* one by one, so one refused controller does not stop the rest */
-				char *save = NULL;
-
-				for (char *tok = strtok_r(want, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-					if (put_path(file, tok) < 0 && strict)
-						return husk_syserr(err, "enable the %s controller in %s", tok + 1, file);
-			}
-		}
-		while (*p == '/')
-			p++;
-		n = strcspn(p, "/");
-		if (!n || !p[n] || !p[n + strspn(p + n, "/")])
-			break;	/* the leaf's own subtree_control is left alone */
-		base += snprintf(dir + base, sizeof(dir) - base, "/%.*s", (int)n, p);
-		p += n;
-	}
-	return 0;
-}
-
-static int join(const struct cgroup_hierarchy *h, const char *path, pid_t pid,
-		struct husk_err **err)
-{
-	char dir[4096], buf[32];
-
-	cg_dir(h, path, dir, sizeof(dir));
-	snprintf(buf, sizeof(buf), "%d", pid);
-	for (int tries = 0; ; tries++) {
-		char file[4096 + 16];
-
-		snprintf(file, sizeof(file), "%s/cgroup.procs", dir);
-		if (put_path(file, buf) == 0)
-			return 0;
-		/* a task still being forked (TASK_NEW) is refused with EINVAL */
-		if (errno != EINVAL || tries == 5)
-			return husk_syserr(err, "move pid %d into cgroup %s", pid, dir);
-		usleep(10000);
-	}
-}
-
-static void append_line(char **list, const char *item)
-{
-	size_t len = *list ? strlen(*list) : 0;
-	char *grown = realloc(*list, len + strlen(item) + 2);
-
-	if (!grown)
-		return;
-	if (len)
-		grown[len++] = '\n';
-	strcpy(grown + len, item);
-	*list = grown;
-}
-
-int cgroup_create(const struct cgroup_layout *l, const char *path, pid_t pid, char **made,
-		  struct husk_err **err)
-{
-	char *list = NULL;
-
-	if (made)
-		*made = NULL;
-	/* every directory first: while no process is in them, a failure can
-	 * take them all back */
-	for (size_t i = 0; i < l->n; i++) {
-		const struct cgroup_hierarchy *h = &l->h[i];
-		bool leaf = false;
-		int r = make_path(h, path, &leaf, err);
-
-		if (leaf)
-			append_line(&list, h->mount);
-		if (r == 0 && h->v2 && l->mode == CGROUP_V2 && h->controllers[0])
-			r = cgv2_enable(h, path, h->controllers, false, err);
-		if (r < 0) {
-			if (list)
-				cgroup_remove_made(l, path, list, NULL);
-			free(list);
-			return husk_err_wrap(err, "cgroup %s", path);
-		}
-	}
-	if (made)
-		*made = list;
-	else
-		free(list);
-	/* a pid that joined some of them keeps those busy: removing them is
-	 * for the caller, once it has killed the process */
-	if (pid > 0 && cgroup_join(l, path, pid, err) < 0)
-		return husk_err_wrap(err, "cgroup %s", path);
-	return 0;
-}
-
-int cgroup_enter(const struct cgroup_layout *l, const char *path, pid_t pid,
-		 bool *owned, struct husk_err **err)
-{
-	char *made = NULL;
-	int r = cgroup_create(l, path, pid, &made, err);
-
-	*owned = made != NULL;
-	free(made);
-	return r;
-}
-
-int cgroup_join(const struct cgroup_layout *l, const char *path, pid_t pid,
-		struct husk_err **err)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (join(&l->h[i], path, pid, err) < 0)
-			return -1;
-	return 0;
-}
-
-/* rmdir a cgroup and the cgroups below it (depth first). The last tasks
- * may still be leaving: EBUSY is retried for a while. */
-static int remove_dir(const char *dir, struct husk_err **err)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int ret = 0;
-
-	if (!d)
-		return errno == ENOENT ? 0 : husk_syserr(err, "open cgroup %s", dir);
-	while ((de = readdir(d))) {
-		char sub[4096];
-
-		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
-		if (remove_dir(sub, err) < 0)
-			ret = -1;
-	}
-	closedir(d);
-	for (int tries = 0; rmdir(dir) < 0; tries++) {
-		if (errno == ENOENT)
-			break;
-		if (errno != EBUSY || tries == 200)
-			return husk_syserr(err, "remove cgroup %s", dir);
-		usleep(10000);
-	}
-	return ret;
-}
-
-int cgroup_remove_made(const struct cgroup_layout *l, const char *path, const char *made,
-		       struct husk_err **err)
-{
-	int ret = 0;
-
-	for (size_t i = 0; i < l->n; i++) {
-		char dir[4096];
-
-		if (made && !list_has(made, l->h[i].mount, '\n'))
-			continue;
-		cg_dir(&l->h[i], path, dir, sizeof(dir));
-		if (remove_dir(dir, err) < 0)
-			ret = -1;
-	}
-	return ret;
-}
-
-int cgroup_remove(const struct cgroup_layout *l, const char *path, struct husk_err **err)
-{
-	return cgroup_remove_made(l, path, NULL, err);
-}
-
 /* ---------------------------------------------------------------- processes */
 
 static const struct cgroup_hierarchy *procs_hierarchy(const struct cgroup_layout *l)
@@ -882,7 +647,8 @@ int cgroup_signal_all(const struct cgroup_layout *l, const char *path, int sig,
 
 	if (sig == SIGKILL && v2) {
 		cg_dir(v2, path, dir, sizeof(dir));
-		done = cg_has(dir, "cgroup.kill") && put(dir, "cgroup.kill", "1") == 0;
+		/* a kernel without cgroup.kill: ENOENT, and the pids are listed */
+		done = cg_put(dir, "cgroup.kill", "1") == 0;
 	}
 	if (!done) {
 		pid_t *pids = NULL;
@@ -979,7 +745,7 @@ int cgroup_freeze(const struct cgroup_layout *l, const char *path, bool freeze,
 	file = h->v2 ? "cgroup.freeze" : "freezer.state";
 	for (;;) {
 		/* v1: writing FROZEN again retries the tasks that did not stop yet */
-		if (put(dir, file, h->v2 ? (freeze ? "1" : "0") : (freeze ? "FROZEN" : "THAWED")) < 0)
+		if (cg_put(dir, file, h->v2 ? (freeze ? "1" : "0") : (freeze ? "FROZEN" : "THAWED")) < 0)
 			return husk_syserr(err, "%s %s/%s", freeze ? "freeze" : "thaw", dir, file);
 		got = cgroup_freezer_state(l, path);
 		if (got == want)
@@ -994,7 +760,7 @@ int cgroup_freeze(const struct cgroup_layout *l, const char *path, bool freeze,
 			step *= 2;
 	}
 	if (freeze) {
-		put(dir, file, h->v2 ? "0" : "THAWED");
+		cg_put(dir, file, h->v2 ? "0" : "THAWED");
 		return husk_error(err, ETIMEDOUT, "freeze %s: still %s after %d ms; thawed it again",
 				  dir, freezer_name(got), timeout_ms);
 	}
@@ -1007,7 +773,7 @@ bool cgroup_is_frozen(const char *path)
 	struct cgroup_layout l;
 	enum cgroup_freezer s;
 
-	if (cgroup_layout_detect(&l, NULL) < 0)
+	if (layout_parse(&l, "/proc/self/mountinfo", CGROUP_ROOT, false, NULL) < 0)
 		return false;
 	s = cgroup_freezer_state(&l, path);
 	cgroup_layout_free(&l);

@@ -6,7 +6,13 @@
  *  - the v2 freezer (cgroup.freeze) freezes a real process, and SIGKILL
  *    through cgroup.kill kills it while frozen;
  *  - cgroup_create in every hierarchy of the host, the v1 freezer, and
- *    SIGKILL of a v1-frozen process (which needs a thaw), then removal.
+ *    SIGKILL of a v1-frozen process (which needs a thaw), then removal;
+ *  - the parents cgroup_create makes: a v1 cpuset parent husk made gets
+ *    clone_children (so the kernel fills the leaves), one that was there
+ *    is left alone, and every leaf gets its parent's cpus and mems;
+ *  - cgroup_enter (exec) joins an existing cgroup with no mkdir, makes it
+ *    where it went missing, refills a cpuset emptied since; removal of a
+ *    cgroup with children of its own (EBUSY first).
  * It prints TAP itself (unit.h has no skips). */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +79,49 @@ static int child_wait(pid_t pid)
 	if (waitpid(pid, &st, 0) < 0)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* pid is in path in every hierarchy ("N:controllers:/path" lines). */
+static bool in_cgroup(pid_t pid, const char *path)
+{
+	char file[64], buf[8192], want[128];
+	bool ok = true;
+	ssize_t len;
+	int fd;
+
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", pid);
+	fd = open(file, O_RDONLY);
+	len = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[len > 0 ? len : 0] = '\0';
+	snprintf(want, sizeof(want), ":%s", path);
+	for (char *line = buf, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+		size_t ll = (size_t)(nl - line), wl = strlen(want);
+
+		if (ll < wl || strncmp(nl - wl, want, wl)) {
+			printf("# pid %d not in %s: %.*s\n", pid, path, (int)ll, line);
+			ok = false;
+		}
+	}
+	return ok && len > 0;
+}
+
+/* The content of DIR/FILE, without the newline ("" when unreadable). */
+static const char *file_text(const char *dir, const char *file, char *buf, size_t size)
+{
+	char path[4096];
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY);
+	len = fd >= 0 ? read(fd, buf, size - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[len > 0 ? len : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
 }
 
 /* ------------------------------------------------------------ devices */
@@ -297,34 +346,17 @@ static void test_host_create_freeze_kill(int n, struct cgroup_layout *l)
 {
 	const struct cgroup_hierarchy *fz = cgroup_find(l, "freezer");
 	struct husk_err *err = NULL;
-	char path[64], *made = NULL, buf[8192], want[128];
+	char path[64], *made = NULL;
 	bool ok = true;
-	int go, r, fd;
+	int go, r;
 	pid_t pid;
-	ssize_t len;
 
 	snprintf(path, sizeof(path), "/husk-unit-host-%d", getpid());
 	pid = spawn(&go, sleeper, NULL);
 	EXPECT(cgroup_create(l, path, pid, &made, &err) == 0);
 	EXPECT(made != NULL);
 	/* the process is in the cgroup in every hierarchy */
-	snprintf(buf, sizeof(buf), "/proc/%d/cgroup", pid);
-	fd = open(buf, O_RDONLY);
-	len = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	buf[len > 0 ? len : 0] = '\0';
-	snprintf(want, sizeof(want), ":%s", path);
-	for (char *line = buf, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
-		size_t ll = (size_t)(nl - line), wl = strlen(want);
-
-		/* "N:controllers:/path": the path is the end of the line */
-		if (ll < wl || strncmp(nl - wl, want, wl)) {
-			printf("# not in %s: %.*s\n", path, (int)ll, line);
-			ok = false;
-		}
-	}
-	EXPECT(len > 0);
+	EXPECT(in_cgroup(pid, path));
 	EXPECT(write(go, "x", 1) == 1);
 	if (fz) {
 		EXPECT(cgroup_freeze(l, path, true, 5000, &err) == 0);
@@ -357,13 +389,173 @@ static void test_host_create_freeze_kill(int n, struct cgroup_layout *l)
 	       "process, removal" : "cgroup_create in every hierarchy, freezer, kill, removal", NULL, ok);
 }
 
+/* ------------------------------------------------- parents, enter, removal */
+
+/* rmdir DIR/REL in every hierarchy, deepest first (test tidying). */
+static void rmdir_all(const struct cgroup_layout *l, const char *const *rels)
+{
+	for (size_t i = 0; i < l->n; i++)
+		for (const char *const *r = rels; *r; r++) {
+			char dir[4096];
+
+			snprintf(dir, sizeof(dir), "%s%s", l->h[i].mount, *r);
+			rmdir(dir);
+		}
+}
+
+static void test_host_parents_cpuset(int n, struct cgroup_layout *l)
+{
+	const struct cgroup_hierarchy *cs = cgroup_find(l, "cpuset");
+	const struct cgroup_hierarchy *other = cgroup_find(l, "pids");
+	struct husk_err *err = NULL;
+	char top[64], mid[96], leaf[128], pre[64], leaf2[96], dir[4096], a[256], b[256];
+	char *made = NULL, *made2 = NULL;
+	bool ok = true;
+	int go;
+	pid_t pid;
+
+	if (!cs || cs->v2 || !other || other->v2) {
+		result(n, "cgroup_create: cpuset parents", "no v1 cpuset and pids hierarchies", false);
+		return;
+	}
+	snprintf(top, sizeof(top), "/husk-unit-par-%d", getpid());
+	snprintf(mid, sizeof(mid), "%s/mid", top);
+	snprintf(leaf, sizeof(leaf), "%s/c1", mid);
+	snprintf(pre, sizeof(pre), "/husk-unit-pre-%d", getpid());
+	snprintf(leaf2, sizeof(leaf2), "%s/c2", pre);
+	pid = spawn(&go, sleeper, NULL);
+	/* top and mid are made by husk: clone_children on them, in cpuset only */
+	EXPECT(cgroup_create(l, leaf, pid, &made, &err) == 0);
+	EXPECT(in_cgroup(pid, leaf));
+	snprintf(dir, sizeof(dir), "%s%s", cs->mount, top);
+	EXPECT(!strcmp(file_text(dir, "cgroup.clone_children", a, sizeof(a)), "1"));
+	snprintf(dir, sizeof(dir), "%s%s", cs->mount, mid);
+	EXPECT(!strcmp(file_text(dir, "cgroup.clone_children", a, sizeof(a)), "1"));
+	snprintf(dir, sizeof(dir), "%s%s", cs->mount, leaf);
+	EXPECT(!strcmp(file_text(dir, "cgroup.clone_children", a, sizeof(a)), "0"));
+	EXPECT(!strcmp(file_text(dir, "cpuset.cpus", a, sizeof(a)),
+		       file_text(cs->mount, "cpuset.cpus", b, sizeof(b))) && a[0]);
+	EXPECT(!strcmp(file_text(dir, "cpuset.mems", a, sizeof(a)),
+		       file_text(cs->mount, "cpuset.mems", b, sizeof(b))) && a[0]);
+	snprintf(dir, sizeof(dir), "%s%s", other->mount, top);
+	EXPECT(!strcmp(file_text(dir, "cgroup.clone_children", a, sizeof(a)), "0"));
+	/* a parent that was there: left as it was, the leaf filled by husk */
+	for (size_t i = 0; i < l->n; i++) {
+		snprintf(dir, sizeof(dir), "%s%s", l->h[i].mount, pre);
+		EXPECT(mkdir(dir, 0755) == 0);
+	}
+	snprintf(dir, sizeof(dir), "%s%s", cs->mount, pre);
+	EXPECT(cg_put(dir, "cpuset.cpus", file_text(cs->mount, "cpuset.cpus", b, sizeof(b))) == 0);
+	EXPECT(cg_put(dir, "cpuset.mems", file_text(cs->mount, "cpuset.mems", b, sizeof(b))) == 0);
+	EXPECT(cgroup_create(l, leaf2, pid, &made2, &err) == 0);
+	EXPECT(in_cgroup(pid, leaf2));
+	EXPECT(!strcmp(file_text(dir, "cgroup.clone_children", a, sizeof(a)), "0"));
+	snprintf(dir, sizeof(dir), "%s%s", cs->mount, leaf2);
+	EXPECT(!strcmp(file_text(dir, "cpuset.cpus", a, sizeof(a)),
+		       file_text(cs->mount, "cpuset.cpus", b, sizeof(b))) && a[0]);
+	kill(pid, SIGKILL);
+	EXPECT(child_wait(pid) == 128 + SIGKILL);
+	close(go);
+	/* only the leaves are husk's to remove: the parents stay */
+	EXPECT(made && made2 && cgroup_remove_made(l, leaf, made, &err) == 0 &&
+	       cgroup_remove_made(l, leaf2, made2, &err) == 0);
+	snprintf(dir, sizeof(dir), "%s%s", cs->mount, leaf);
+	EXPECT(access(dir, F_OK) < 0);
+	snprintf(dir, sizeof(dir), "%s%s", cs->mount, mid);
+	EXPECT(access(dir, F_OK) == 0);
+	if (err)
+		printf("# %s\n", err->msg);
+	husk_err_free(&err);
+	free(made);
+	free(made2);
+	rmdir_all(l, (const char *const[]){ leaf, mid, top, leaf2, pre, NULL });
+	result(n, "cgroup_create: a cpuset parent husk makes gets clone_children, one that was there "
+	       "is left alone, the leaves get cpus and mems", NULL, ok);
+}
+
+/* Every mount point, newline-separated (what cgroup_absent lists when the
+ * cgroup is nowhere). */
+static char *all_mounts(const struct cgroup_layout *l)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	for (size_t i = 0; f && i < l->n; i++)
+		fprintf(f, "%s%s", i ? "\n" : "", l->h[i].mount);
+	if (f)
+		fclose(f);
+	return out;
+}
+
+static void test_host_enter_remove(int n, struct cgroup_layout *l)
+{
+	const struct cgroup_hierarchy *cs = cgroup_find(l, "cpuset");
+	struct husk_err *err = NULL;
+	char path[64], dir[4096], sub[4096], a[256], b[256];
+	char *made = NULL, *all = all_mounts(l);
+	bool ok = true, owned = true;
+	int go[3];
+	pid_t pid[3];
+
+	snprintf(path, sizeof(path), "/husk-unit-enter-%d", getpid());
+	pid[0] = spawn(&go[0], sleeper, NULL);
+	EXPECT(cgroup_create(l, path, pid[0], &made, &err) == 0);
+	/* present everywhere: joined, nothing made */
+	pid[1] = spawn(&go[1], sleeper, NULL);
+	EXPECT(cgroup_enter(l, path, pid[1], &owned, &err) == 0);
+	EXPECT(!owned && in_cgroup(pid[1], path));
+	kill(pid[0], SIGKILL);
+	kill(pid[1], SIGKILL);
+	EXPECT(child_wait(pid[0]) == 128 + SIGKILL && child_wait(pid[1]) == 128 + SIGKILL);
+	/* gone from one hierarchy since, and a v1 cpuset emptied */
+	snprintf(dir, sizeof(dir), "%s%s", l->h[l->n - 1].mount, path);
+	EXPECT(rmdir(dir) == 0);
+	snprintf(dir, sizeof(dir), "%s%s", cs ? cs->mount : "", path);
+	if (cs && !cs->v2 && l->h[l->n - 1].mount != cs->mount)
+		EXPECT(cg_put(dir, "cpuset.cpus", "\n") == 0 &&
+		       !strcmp(file_text(dir, "cpuset.cpus", a, sizeof(a)), ""));
+	pid[2] = spawn(&go[2], sleeper, NULL);
+	EXPECT(cgroup_enter(l, path, pid[2], &owned, &err) == 0);
+	EXPECT(owned && in_cgroup(pid[2], path));
+	if (cs && !cs->v2)
+		EXPECT(!strcmp(file_text(dir, "cpuset.cpus", a, sizeof(a)),
+			       file_text(cs->mount, "cpuset.cpus", b, sizeof(b))) && a[0]);
+	kill(pid[2], SIGKILL);
+	EXPECT(child_wait(pid[2]) == 128 + SIGKILL);
+	for (int i = 0; i < 3; i++)
+		close(go[i]);
+	/* the container made cgroups of its own below: removed first */
+	for (size_t i = 0; i < l->n; i++) {
+		snprintf(sub, sizeof(sub), "%s%s/sub/deeper", l->h[i].mount, path);
+		*strrchr(sub, '/') = '\0';
+		EXPECT(mkdir(sub, 0755) == 0);
+		strcat(sub, "/deeper");
+		EXPECT(mkdir(sub, 0755) == 0);
+	}
+	EXPECT(all && cgroup_remove_made(l, path, all, &err) == 0);
+	for (size_t i = 0; i < l->n; i++) {
+		snprintf(dir, sizeof(dir), "%s%s", l->h[i].mount, path);
+		EXPECT(access(dir, F_OK) < 0);
+	}
+	/* listed but gone already is fine */
+	EXPECT(cgroup_remove_made(l, path, all, &err) == 0);
+	if (err)
+		printf("# %s\n", err->msg);
+	husk_err_free(&err);
+	free(made);
+	free(all);
+	result(n, "cgroup_enter: joins with no mkdir, makes what went missing, refills an emptied "
+	       "cpuset; removal of a cgroup with children", NULL, ok);
+}
+
 int main(void)
 {
 	struct cgroup_layout l;
 	struct husk_err *err = NULL;
 	const char *skip = NULL;
 
-	printf("1..3\n");
+	printf("1..5\n");
 	if (geteuid() != 0)
 		skip = "needs root";
 	else if (cgroup_layout_detect(&l, &err) < 0)
@@ -372,12 +564,16 @@ int main(void)
 		result(1, "bpf device program", skip, false);
 		result(2, "v2 freezer", skip, false);
 		result(3, "cgroup_create on the host", skip, false);
+		result(4, "cgroup_create: cpuset parents", skip, false);
+		result(5, "cgroup_enter and removal", skip, false);
 		husk_err_free(&err);
 		return 0;
 	}
 	test_bpf(1, &l);
 	test_v2_freezer(2, &l);
 	test_host_create_freeze_kill(3, &l);
+	test_host_parents_cpuset(4, &l);
+	test_host_enter_remove(5, &l);
 	cgroup_layout_free(&l);
 	return failed;
 }

@@ -1,6 +1,9 @@
 /* cgroup v1 and hybrid layouts against a fake cgroupfs: mountinfo
  * parsing, paths, ownership, every v1 writer, the v1 freezer, statistics
  * and the OOM eventfd registration. */
+#include <signal.h>
+#include <sys/wait.h>
+
 #include "cgroup-fake.h"
 
 #define H(ctrl, file) ctrl "/husk/c1/" file
@@ -473,9 +476,79 @@ TEST(absent_create_and_remove_only_what_husk_made)
 		snprintf(d, sizeof(d), "%s/husk/c2", t.l.h[i].mount);
 		CHECK((access(d, F_OK) == 0) == (strstr(t.l.h[i].mount, "/memory") != NULL));
 	}
+	/* listed but gone already is fine */
+	CHECK(cgroup_remove_made(&t.l, "/husk/c2", absent, &err) == 0);
 	free(absent);
 	/* present everywhere: nothing is absent */
 	CHECK(cgroup_absent(&t.l, "/husk/c1") == NULL);
+	husk_err_free(&err);
+	v1_teardown(&t);
+}
+
+TEST(v1_devices_errors_name_the_rule_and_the_file)
+{
+	struct v1 t;
+	char *msg, file[4096];
+
+	v1_setup(&t, false);
+	snprintf(file, sizeof(file), "%s/" H("devices", "devices.allow"), t.root);
+	unlink(file);
+	msg = v1_apply(&t, "{'devices':[{'allow':false,'access':'rwm'}]}", false);
+	CHECK_CONTAINS(msg, ".linux.resources.devices: not supported on this host: there is no ");
+	CHECK_CONTAINS(msg, "/devices/husk/c1/devices.allow");
+	free(msg);
+	/* every write fails (ENOSPC): the first rule is named */
+	CHECK(symlink("/dev/full", file) == 0);
+	msg = v1_apply(&t, "{'devices':[{'allow':false,'access':'rwm'},"
+		       "{'allow':true,'type':'c','major':1,'minor':11,'access':'r'}]}", false);
+	CHECK_CONTAINS(msg, ".linux.resources.devices: write \"c 1:11 r\" to ");
+	CHECK_CONTAINS(msg, "/devices/husk/c1/devices.allow: No space left on device");
+	free(msg);
+	v1_teardown(&t);
+}
+
+static pid_t sleeping_child(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+static int reap(pid_t pid, bool hang)
+{
+	int st;
+
+	if (waitpid(pid, &st, hang ? 0 : WNOHANG) != pid)
+		return -1;
+	return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
+TEST(signal_all_uses_cgroup_kill_or_lists_the_pids)
+{
+	struct v1 t;
+	struct husk_err *err = NULL;
+	char pids[32], kill_file[4096];
+	pid_t pid;
+
+	v1_setup(&t, true);
+	snprintf(kill_file, sizeof(kill_file), "%s/unified/husk/c1/cgroup.kill", t.root);
+	pid = sleeping_child();
+	snprintf(pids, sizeof(pids), "%d\n", pid);
+	fake_file(t.root, "unified/husk/c1/cgroup.procs", pids);
+	/* with cgroup.kill, the kernel kills: nothing is signalled by husk */
+	fake_file(t.root, "unified/husk/c1/cgroup.kill", "");
+	CHECK(cgroup_signal_all(&t.l, "/husk/c1", SIGKILL, &err) == 0);
+	CHECK_STR(READ(&t, "unified/husk/c1/cgroup.kill"), "1");
+	usleep(20000);
+	CHECK(reap(pid, false) == -1);
+	/* without it (Linux < 5.14), each pid listed gets the signal */
+	unlink(kill_file);
+	CHECK(cgroup_signal_all(&t.l, "/husk/c1", SIGKILL, &err) == 0);
+	CHECK(reap(pid, true) == SIGKILL);
 	husk_err_free(&err);
 	v1_teardown(&t);
 }
