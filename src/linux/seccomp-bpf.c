@@ -1,0 +1,452 @@
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "husk/cleanup.h"
+#include "husk/seccomp.h"
+#include "husk/seccomp-bpf.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define X32_BIT 0x40000000u
+#define MAX_INSNS 4096		/* BPF_MAXINSNS */
+#define MAX_ERRNO 4095		/* libseccomp takes no larger errno */
+#define X86_SOCKETCALL 102
+#define X86_IPC 117
+/* the low half of the first argument: what a 32-bit rule compares */
+#define ARG0_LO offsetof(struct seccomp_data, args[0])
+
+/* The x86 socket and SysV IPC calls. libseccomp resolves their names on
+ * x86 to pseudo numbers (-101..-120 go through socketcall, -201..-224
+ * through ipc, the call number being the pseudo number's last two
+ * digits) and adds a rule for the direct syscall too, where there is one
+ * (-1: none). The unit test checks these numbers against libseccomp's. */
+static const struct { const char *name; int direct; } x86_muxed[] = {
+	{ "socket", 359 }, { "socketpair", 360 }, { "bind", 361 }, { "connect", 362 },
+	{ "listen", 363 }, { "accept4", 364 }, { "getsockopt", 365 }, { "setsockopt", 366 },
+	{ "getsockname", 367 }, { "getpeername", 368 }, { "sendto", 369 }, { "sendmsg", 370 },
+	{ "recvfrom", 371 }, { "recvmsg", 372 }, { "shutdown", 373 }, { "recvmmsg", 337 },
+	{ "sendmmsg", 345 }, { "accept", -1 }, { "send", -1 }, { "recv", -1 },
+	{ "semop", -1 }, { "semget", 393 }, { "semctl", 394 }, { "semtimedop", -1 },
+	{ "msgsnd", 400 }, { "msgrcv", 401 }, { "msgget", 399 }, { "msgctl", 402 },
+	{ "shmat", 397 }, { "shmdt", 398 }, { "shmget", 395 }, { "shmctl", 396 },
+};
+
+/* libseccomp keeps one rule database per architecture; x86_64 and x32
+ * share a BPF block (same AUDIT_ARCH) but not a database. */
+enum { DB_X86_64, DB_X32, DB_X86 };
+
+/* One rule as libseccomp's database receives it, in the order it does:
+ * arg is the socketcall/ipc call number of a multiplexed rule, -1 for an
+ * unconditional one. */
+struct op {
+	uint32_t nr, seq, act;
+	int32_t arg;
+	uint8_t db;
+};
+
+/* What a syscall number of one database ends up with. */
+struct sys {
+	uint32_t nr;
+	uint8_t db;
+	bool uncond;
+	uint32_t act;			/* when uncond */
+	size_t chain, n_chain;		/* else: calls[chain..] */
+};
+
+struct call { int32_t arg; uint32_t act; };
+
+/* A point of the number line: numbers from lo up to the next point's lo
+ * get act, or the calls of sys (>= 0). */
+struct pt { uint32_t lo, act; ssize_t sys; };
+
+struct emit {
+	struct op *ops; size_t n_ops, cap_ops;
+	struct sys *sys; size_t n_sys;
+	struct call *calls; size_t n_calls;
+	struct pt *pts; size_t n_pts, cap_pts;
+	/* the program, last instruction first: a label is an instruction's
+	 * index in this array, so every jump target is known when the jump
+	 * is written (classic BPF jumps only forward) */
+	struct sock_filter *rev; uint32_t n, cap;
+	struct { uint32_t act, label; } rets[8]; size_t n_rets;
+	uint32_t def;
+	bool oom, x86, x32, notify;
+};
+
+static bool grow(void **v, size_t *cap, size_t n, size_t size, bool *oom)
+{
+	void *p;
+
+	if (n < *cap)
+		return true;
+	p = realloc(*v, (*cap ? *cap * 2 : 64) * size);
+	if (!p) {
+		*oom = true;
+		return false;
+	}
+	*v = p;
+	*cap = *cap ? *cap * 2 : 64;
+	return true;
+}
+
+/* Whether libseccomp takes the action (else it fails the profile, and the
+ * libseccomp path reports it). */
+static bool action_ok(uint32_t act)
+{
+	switch (act & SECCOMP_RET_ACTION_FULL) {
+	case SCMP_ACT_ERRNO(0):
+		return (act & SECCOMP_RET_DATA) < MAX_ERRNO;
+	case SCMP_ACT_KILL_THREAD:
+	case SCMP_ACT_TRAP:
+	case SCMP_ACT_TRACE(0):
+	case SCMP_ACT_ALLOW:
+		return true;
+	case SCMP_ACT_LOG:
+	case SCMP_ACT_KILL_PROCESS:
+	case SCMP_ACT_NOTIFY:
+		/* level 5: the kernel takes all three */
+		return seccomp_api_get() >= 5;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------- rules */
+
+static bool add_op(struct emit *e, uint8_t db, uint32_t nr, uint32_t act, int32_t arg)
+{
+	if (!grow((void **)&e->ops, &e->cap_ops, e->n_ops, sizeof(*e->ops), &e->oom))
+		return false;
+	e->ops[e->n_ops] = (struct op){ .nr = nr, .seq = (uint32_t)e->n_ops, .act = act,
+					.arg = arg, .db = db };
+	e->n_ops++;
+	return true;
+}
+
+/* The x86 rules of a name: 1 added (or nothing to add), 0 not supported. */
+static int add_x86(struct emit *e, const char *name, uint32_t act)
+{
+	int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, name);
+	bool sock = nr <= -100 && nr >= -120, ipc = nr <= -200 && nr >= -224;
+	size_t i = 0;
+
+	if (nr == __NR_SCMP_ERROR)
+		return 0;
+	if (!sock && !ipc)	/* a pseudo number: not an x86 syscall */
+		return nr < 0 || add_op(e, DB_X86, (uint32_t)nr, act, -1);
+	while (i < N(x86_muxed) && strcmp(x86_muxed[i].name, name))
+		i++;
+	if (i == N(x86_muxed))
+		return 0;
+	if (!add_op(e, DB_X86, sock ? X86_SOCKETCALL : X86_IPC, act, sock ? -nr % 100 : -nr % 200))
+		return 0;
+	return x86_muxed[i].direct < 0 || add_op(e, DB_X86, (uint32_t)x86_muxed[i].direct, act, -1);
+}
+
+/* A name libseccomp knows on the native x86_64 as nr: its rules on every
+ * architecture of the filter. Names translate one to one (the unit test
+ * checks that no two names share a number). */
+static int add_name(struct emit *e, const char *name, int nr, uint32_t act)
+{
+	if (nr >= 0 && ((uint32_t)nr >= X32_BIT || !add_op(e, DB_X86_64, (uint32_t)nr, act, -1)))
+		return 0;
+	if (e->x32) {
+		int n = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X32, name);
+
+		if (n == __NR_SCMP_ERROR || (n >= 0 && !add_op(e, DB_X32, (uint32_t)n, act, -1)))
+			return 0;
+	}
+	return e->x86 ? add_x86(e, name, act) : 1;
+}
+
+/* What the rules of s ask of libseccomp, in order; 0 when the profile is
+ * one the emitter leaves to libseccomp. */
+static int collect(struct emit *e, const struct oci_seccomp *s)
+{
+	for (size_t i = 0; i < s->n_syscalls; i++) {
+		const struct oci_seccomp_syscall *sc = &s->syscalls[i];
+		uint32_t act;
+
+		if (sc->n_args || seccomp_parse_action(sc->action, sc->errno_ret, "", "", &act, NULL) < 0)
+			return 0;
+		for (size_t j = 0; j < sc->names.n; j++) {
+			int nr = seccomp_syscall_resolve_name(sc->names.v[j]);
+
+			if (nr == __NR_SCMP_ERROR)
+				continue;	/* skipped as seccomp.c does */
+			if (act == SCMP_ACT_NOTIFY && !strcmp(sc->names.v[j], "sendmsg"))
+				return 0;
+			if (act == e->def)
+				continue;
+			if (!action_ok(act) || !add_name(e, sc->names.v[j], nr, act))
+				return 0;
+			e->notify |= act == SCMP_ACT_NOTIFY;
+		}
+	}
+	return 1;
+}
+
+static int cmp_op(const void *a, const void *b)
+{
+	const struct op *x = a, *y = b;
+
+	if (x->db != y->db)
+		return x->db < y->db ? -1 : 1;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Fold the rules of one syscall number as libseccomp's database does: the
+ * first unconditional rule wins over any later one, and replaces the
+ * multiplexed ones before it. 0 when two multiplexed rules of one call
+ * disagree (libseccomp's tree merge: left to it). */
+static int fold(struct emit *e, const struct op *o, size_t n, struct sys *out)
+{
+	*out = (struct sys){ .nr = o->nr, .db = o->db, .chain = e->n_calls };
+	for (size_t i = 0; i < n; i++) {
+		size_t k = out->chain;
+
+		if (out->uncond)
+			continue;
+		if (o[i].arg < 0) {
+			out->uncond = true;
+			out->act = o[i].act;
+			out->n_chain = 0;
+			continue;
+		}
+		while (k < out->chain + out->n_chain && e->calls[k].arg != o[i].arg)
+			k++;
+		if (k < out->chain + out->n_chain) {
+			if (e->calls[k].act != o[i].act)
+				return 0;
+			continue;
+		}
+		e->calls[out->chain + out->n_chain++] = (struct call){ o[i].arg, o[i].act };
+	}
+	e->n_calls = out->chain + out->n_chain;
+	return 1;
+}
+
+static int fold_all(struct emit *e)
+{
+	qsort(e->ops, e->n_ops, sizeof(*e->ops), cmp_op);
+	e->sys = calloc(e->n_ops + 1, sizeof(*e->sys));
+	e->calls = calloc(e->n_ops + 1, sizeof(*e->calls));
+	if (!e->sys || !e->calls) {
+		e->oom = true;
+		return 0;
+	}
+	for (size_t i = 0, j; i < e->n_ops; i = j) {
+		for (j = i + 1; j < e->n_ops && e->ops[j].db == e->ops[i].db &&
+		     e->ops[j].nr == e->ops[i].nr; j++)
+			;
+		if (!fold(e, &e->ops[i], j - i, &e->sys[e->n_sys++]))
+			return 0;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------ number line */
+
+/* Numbers from lo on get act (sys < 0) or the calls of sys; a point that
+ * changes nothing is not kept. */
+static void put_pt(struct emit *e, uint32_t lo, uint32_t act, ssize_t sys)
+{
+	struct pt *last;
+
+	if (e->n_pts && e->pts[e->n_pts - 1].lo == lo)
+		e->n_pts--;
+	last = e->n_pts ? &e->pts[e->n_pts - 1] : NULL;
+	if (last && sys < 0 && last->sys < 0 && last->act == act)
+		return;
+	if (!grow((void **)&e->pts, &e->cap_pts, e->n_pts, sizeof(*e->pts), &e->oom))
+		return;
+	e->pts[e->n_pts++] = (struct pt){ lo, act, sys };
+}
+
+/* The number line of one BPF block: the syscalls of databases db_a and
+ * db_b (sorted: x32 numbers all have X32_BIT, x86_64 ones none). */
+static void number_line(struct emit *e, uint8_t db_a, uint8_t db_b, bool x86_64)
+{
+	e->n_pts = 0;
+	put_pt(e, 0, e->def, -1);
+	for (size_t i = 0; i < e->n_sys; i++) {
+		const struct sys *s = &e->sys[i];
+
+		if (s->db != db_a && s->db != db_b)
+			continue;
+		put_pt(e, s->nr, s->act, s->uncond ? -1 : (ssize_t)i);
+		if (s->nr != UINT32_MAX)
+			put_pt(e, s->nr + 1, e->def, -1);
+	}
+	/* x86_64 without x32: x32 numbers are a bad architecture, but for -1,
+	 * with which a tracer skips the call */
+	if (x86_64 && !e->x32) {
+		put_pt(e, X32_BIT, SCMP_ACT_KILL_THREAD, -1);
+		put_pt(e, UINT32_MAX, e->def, -1);
+	}
+}
+
+/* ------------------------------------------------------------ emit */
+
+static uint32_t put(struct emit *e, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
+{
+	size_t cap = e->cap;
+
+	/* past the kernel's limit the program is libseccomp's to refuse */
+	if (e->n > MAX_INSNS || !grow((void **)&e->rev, &cap, e->n, sizeof(*e->rev), &e->oom))
+		return 0;
+	e->cap = (uint32_t)cap;
+	e->rev[e->n] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
+	return e->n++;
+}
+
+static uint32_t dist(const struct emit *e, uint32_t label)
+{
+	return label < e->n ? e->n - label - 1 : 0;
+}
+
+static uint32_t put_ja(struct emit *e, uint32_t label)
+{
+	return put(e, BPF_JMP | BPF_JA, 0, 0, dist(e, label));
+}
+
+/* A conditional jump; targets beyond its 8-bit offsets go through
+ * unconditional jumps, which have 32 bits. */
+static uint32_t put_jump(struct emit *e, uint16_t op, uint32_t k, uint32_t lt, uint32_t lf)
+{
+	if (dist(e, lf) > 255)
+		lf = put_ja(e, lf);
+	if (dist(e, lt) > 255)
+		lt = put_ja(e, lt);
+	if (dist(e, lf) > 255)	/* the jt trampoline pushed it out */
+		lf = put_ja(e, lf);
+	return put(e, BPF_JMP | op | BPF_K, (uint8_t)dist(e, lt), (uint8_t)dist(e, lf), k);
+}
+
+/* A return of act, shared with a recent one when near. */
+static uint32_t put_ret(struct emit *e, uint32_t act)
+{
+	size_t i = 0;
+
+	while (i < e->n_rets && e->rets[i].act != act)
+		i++;
+	if (i < e->n_rets && dist(e, e->rets[i].label) < 64)
+		return e->rets[i].label;
+	if (i == e->n_rets && i == N(e->rets))
+		i = 0;
+	e->rets[i].act = act;
+	e->rets[i].label = put(e, BPF_RET | BPF_K, 0, 0, act);
+	if (i == e->n_rets)
+		e->n_rets++;
+	return e->rets[i].label;
+}
+
+/* socketcall/ipc on x86: the action by the call number, else the default. */
+static uint32_t put_calls(struct emit *e, const struct sys *s)
+{
+	uint32_t next = put_ret(e, e->def);
+
+	for (size_t k = s->n_chain; k-- > 0;) {
+		const struct call *c = &e->calls[s->chain + k];
+
+		next = put_jump(e, BPF_JEQ, (uint32_t)c->arg, put_ret(e, c->act), next);
+	}
+	return put(e, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG0_LO);
+}
+
+/* A balanced binary search over the points i..j. */
+static uint32_t put_tree(struct emit *e, size_t i, size_t j)
+{
+	size_t m;
+	uint32_t right, left;
+
+	if (i == j)
+		return e->pts[i].sys < 0 ? put_ret(e, e->pts[i].act) : put_calls(e, &e->sys[e->pts[i].sys]);
+	m = i + (j - i + 1) / 2;
+	right = put_tree(e, m, j);
+	left = put_tree(e, i, m - 1);
+	return put_jump(e, BPF_JGE, e->pts[m].lo, right, left);
+}
+
+static uint32_t put_block(struct emit *e, uint8_t db_a, uint8_t db_b, bool x86_64)
+{
+	number_line(e, db_a, db_b, x86_64);
+	if (e->oom)
+		return 0;
+	put_tree(e, 0, e->n_pts - 1);
+	return put(e, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
+}
+
+/* The whole program: architecture, then the block of its numbers. */
+static void put_program(struct emit *e)
+{
+	uint32_t b86 = 0, b64, next;
+
+	if (e->x86)
+		b86 = put_block(e, DB_X86, DB_X86, false);
+	b64 = put_block(e, DB_X86_64, DB_X32, true);
+	next = put_ret(e, SCMP_ACT_KILL_THREAD);	/* libseccomp's bad-arch action */
+	if (e->x86)
+		next = put_jump(e, BPF_JEQ, AUDIT_ARCH_I386, b86, next);
+	put_jump(e, BPF_JEQ, AUDIT_ARCH_X86_64, b64, next);
+	put(e, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch));
+}
+
+static int archs(struct emit *e, const struct oci_seccomp *s)
+{
+	for (size_t i = 0; i < s->architectures.n; i++) {
+		switch (seccomp_arch_token(s->architectures.v[i])) {
+		case SCMP_ARCH_X86_64:
+			break;
+		case SCMP_ARCH_X86:
+			e->x86 = true;
+			break;
+		case SCMP_ARCH_X32:
+			e->x32 = true;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void emit_free(struct emit *e)
+{
+	free(e->ops);
+	free(e->sys);
+	free(e->calls);
+	free(e->pts);
+	free(e->rev);
+}
+
+int seccomp_bpf_emit(const struct oci_seccomp *s, uint32_t def, struct seccomp_prog *out)
+{
+	struct emit e = { .def = def };
+	int ok;
+
+	ok = seccomp_arch_native() == SCMP_ARCH_X86_64 && action_ok(def) && archs(&e, s) &&
+	     collect(&e, s) && fold_all(&e);
+	if (ok) {
+		put_program(&e);
+		ok = !e.oom && e.n <= MAX_INSNS;
+	}
+	if (ok) {
+		out->insns = malloc(e.n * sizeof(*out->insns));
+		ok = out->insns != NULL;
+		e.oom |= !ok;
+	}
+	if (ok) {
+		for (uint32_t i = 0; i < e.n; i++)
+			out->insns[i] = e.rev[e.n - 1 - i];
+		out->len = e.n;
+		out->notify = e.notify;
+	}
+	emit_free(&e);
+	return e.oom ? -1 : ok;
+}
