@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "husk/cleanup.h"
+#include "husk/log.h"
 #include "husk/seccomp.h"
 #include "husk/seccomp-bpf.h"
 
@@ -59,22 +60,23 @@ struct sys {
 
 struct call { int32_t arg; uint32_t act; };
 
-/* A point of the number line: numbers from lo up to the next point's lo
+/* A point of a number line: numbers from lo up to the next point's lo
  * get act, or the calls of sys (>= 0). */
 struct pt { uint32_t lo, act; ssize_t sys; };
+struct line { struct pt *v; size_t n, cap; };
 
 struct emit {
 	struct op *ops; size_t n_ops, cap_ops;
 	struct sys *sys; size_t n_sys;
 	struct call *calls; size_t n_calls;
-	struct pt *pts; size_t n_pts, cap_pts;
+	struct line nrs, calls_line;	/* of a block; of a socketcall/ipc */
 	/* the program, last instruction first: a label is an instruction's
 	 * index in this array, so every jump target is known when the jump
 	 * is written (classic BPF jumps only forward) */
 	struct sock_filter *rev; uint32_t n, cap;
 	struct { uint32_t act, label; } rets[8]; size_t n_rets;
 	uint32_t def;
-	bool oom, x86, x32, notify;
+	bool oom, x86, x32, notify, unknown;
 };
 
 static bool grow(void **v, size_t *cap, size_t n, size_t size, bool *oom)
@@ -175,8 +177,10 @@ static int collect(struct emit *e, const struct oci_seccomp *s)
 		for (size_t j = 0; j < sc->names.n; j++) {
 			int nr = seccomp_syscall_resolve_name(sc->names.v[j]);
 
-			if (nr == __NR_SCMP_ERROR)
-				continue;	/* skipped as seccomp.c does */
+			if (nr == __NR_SCMP_ERROR) {
+				e->unknown = true;	/* skipped, as seccomp.c does */
+				continue;
+			}
 			if (act == SCMP_ACT_NOTIFY && !strcmp(sc->names.v[j], "sendmsg"))
 				return 0;
 			if (act == e->def)
@@ -233,7 +237,8 @@ static int fold(struct emit *e, const struct op *o, size_t n, struct sys *out)
 
 static int fold_all(struct emit *e)
 {
-	qsort(e->ops, e->n_ops, sizeof(*e->ops), cmp_op);
+	if (e->n_ops)
+		qsort(e->ops, e->n_ops, sizeof(*e->ops), cmp_op);
 	e->sys = calloc(e->n_ops + 1, sizeof(*e->sys));
 	e->calls = calloc(e->n_ops + 1, sizeof(*e->calls));
 	if (!e->sys || !e->calls) {
@@ -254,40 +259,42 @@ static int fold_all(struct emit *e)
 
 /* Numbers from lo on get act (sys < 0) or the calls of sys; a point that
  * changes nothing is not kept. */
-static void put_pt(struct emit *e, uint32_t lo, uint32_t act, ssize_t sys)
+static void put_pt(struct emit *e, struct line *l, uint32_t lo, uint32_t act, ssize_t sys)
 {
 	struct pt *last;
 
-	if (e->n_pts && e->pts[e->n_pts - 1].lo == lo)
-		e->n_pts--;
-	last = e->n_pts ? &e->pts[e->n_pts - 1] : NULL;
+	if (l->n && l->v[l->n - 1].lo == lo)
+		l->n--;
+	last = l->n ? &l->v[l->n - 1] : NULL;
 	if (last && sys < 0 && last->sys < 0 && last->act == act)
 		return;
-	if (!grow((void **)&e->pts, &e->cap_pts, e->n_pts, sizeof(*e->pts), &e->oom))
+	if (!grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v), &e->oom))
 		return;
-	e->pts[e->n_pts++] = (struct pt){ lo, act, sys };
+	l->v[l->n++] = (struct pt){ lo, act, sys };
 }
 
 /* The number line of one BPF block: the syscalls of databases db_a and
  * db_b (sorted: x32 numbers all have X32_BIT, x86_64 ones none). */
 static void number_line(struct emit *e, uint8_t db_a, uint8_t db_b, bool x86_64)
 {
-	e->n_pts = 0;
-	put_pt(e, 0, e->def, -1);
+	struct line *l = &e->nrs;
+
+	l->n = 0;
+	put_pt(e, l, 0, e->def, -1);
 	for (size_t i = 0; i < e->n_sys; i++) {
 		const struct sys *s = &e->sys[i];
 
 		if (s->db != db_a && s->db != db_b)
 			continue;
-		put_pt(e, s->nr, s->act, s->uncond ? -1 : (ssize_t)i);
+		put_pt(e, l, s->nr, s->act, s->uncond ? -1 : (ssize_t)i);
 		if (s->nr != UINT32_MAX)
-			put_pt(e, s->nr + 1, e->def, -1);
+			put_pt(e, l, s->nr + 1, e->def, -1);
 	}
 	/* x86_64 without x32: x32 numbers are a bad architecture, but for -1,
 	 * with which a tracer skips the call */
 	if (x86_64 && !e->x32) {
-		put_pt(e, X32_BIT, SCMP_ACT_KILL_THREAD, -1);
-		put_pt(e, UINT32_MAX, e->def, -1);
+		put_pt(e, l, X32_BIT, SCMP_ACT_KILL_THREAD, -1);
+		put_pt(e, l, UINT32_MAX, e->def, -1);
 	}
 }
 
@@ -346,31 +353,47 @@ static uint32_t put_ret(struct emit *e, uint32_t act)
 	return e->rets[i].label;
 }
 
-/* socketcall/ipc on x86: the action by the call number, else the default. */
+static uint32_t put_tree(struct emit *e, const struct pt *v, size_t i, size_t j);
+
+static int cmp_call(const void *a, const void *b)
+{
+	const struct call *x = a, *y = b;
+
+	return x->arg < y->arg ? -1 : x->arg > y->arg;
+}
+
+/* socketcall/ipc on x86: a search over the call number (the low half of
+ * the first argument, all a 32-bit rule compares), else the default. */
 static uint32_t put_calls(struct emit *e, const struct sys *s)
 {
-	uint32_t next = put_ret(e, e->def);
+	struct line *l = &e->calls_line;
+	struct call *c = &e->calls[s->chain];
 
-	for (size_t k = s->n_chain; k-- > 0;) {
-		const struct call *c = &e->calls[s->chain + k];
-
-		next = put_jump(e, BPF_JEQ, (uint32_t)c->arg, put_ret(e, c->act), next);
+	qsort(c, s->n_chain, sizeof(*c), cmp_call);
+	l->n = 0;
+	put_pt(e, l, 0, e->def, -1);
+	for (size_t k = 0; k < s->n_chain; k++) {
+		put_pt(e, l, (uint32_t)c[k].arg, c[k].act, -1);
+		put_pt(e, l, (uint32_t)c[k].arg + 1, e->def, -1);
 	}
+	if (e->oom)
+		return 0;
+	put_tree(e, l->v, 0, l->n - 1);
 	return put(e, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG0_LO);
 }
 
-/* A balanced binary search over the points i..j. */
-static uint32_t put_tree(struct emit *e, size_t i, size_t j)
+/* A balanced binary search over the points i..j of a line. */
+static uint32_t put_tree(struct emit *e, const struct pt *v, size_t i, size_t j)
 {
 	size_t m;
 	uint32_t right, left;
 
 	if (i == j)
-		return e->pts[i].sys < 0 ? put_ret(e, e->pts[i].act) : put_calls(e, &e->sys[e->pts[i].sys]);
+		return v[i].sys < 0 ? put_ret(e, v[i].act) : put_calls(e, &e->sys[v[i].sys]);
 	m = i + (j - i + 1) / 2;
-	right = put_tree(e, m, j);
-	left = put_tree(e, i, m - 1);
-	return put_jump(e, BPF_JGE, e->pts[m].lo, right, left);
+	right = put_tree(e, v, m, j);
+	left = put_tree(e, v, i, m - 1);
+	return put_jump(e, BPF_JGE, v[m].lo, right, left);
 }
 
 static uint32_t put_block(struct emit *e, uint8_t db_a, uint8_t db_b, bool x86_64)
@@ -378,7 +401,7 @@ static uint32_t put_block(struct emit *e, uint8_t db_a, uint8_t db_b, bool x86_6
 	number_line(e, db_a, db_b, x86_64);
 	if (e->oom)
 		return 0;
-	put_tree(e, 0, e->n_pts - 1);
+	put_tree(e, e->nrs.v, 0, e->nrs.n - 1);
 	return put(e, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
 }
 
@@ -416,12 +439,23 @@ static int archs(struct emit *e, const struct oci_seccomp *s)
 	return 1;
 }
 
+/* Said once the emitter has the profile (a profile left to libseccomp is
+ * logged there). */
+static void log_unknown(const struct oci_seccomp *s)
+{
+	for (size_t i = 0; i < s->n_syscalls; i++)
+		for (size_t j = 0; j < s->syscalls[i].names.n; j++)
+			if (seccomp_syscall_resolve_name(s->syscalls[i].names.v[j]) == __NR_SCMP_ERROR)
+				log_debug("seccomp: unknown syscall \"%s\" ignored", s->syscalls[i].names.v[j]);
+}
+
 static void emit_free(struct emit *e)
 {
 	free(e->ops);
 	free(e->sys);
 	free(e->calls);
-	free(e->pts);
+	free(e->nrs.v);
+	free(e->calls_line.v);
 	free(e->rev);
 }
 
@@ -446,6 +480,8 @@ int seccomp_bpf_emit(const struct oci_seccomp *s, uint32_t def, struct seccomp_p
 			out->insns[i] = e.rev[e.n - 1 - i];
 		out->len = e.n;
 		out->notify = e.notify;
+		if (e.unknown)
+			log_unknown(s);
 	}
 	emit_free(&e);
 	return e.oom ? -1 : ok;
