@@ -73,26 +73,27 @@ struct emit {
 	/* the program, last instruction first: a label is an instruction's
 	 * index in this array, so every jump target is known when the jump
 	 * is written (classic BPF jumps only forward) */
-	struct sock_filter *rev; uint32_t n, cap;
+	struct sock_filter *rev; uint32_t n; size_t cap;
 	struct { uint32_t act, label; } rets[8]; size_t n_rets;
 	uint32_t def;
 	bool oom, x86, x32, notify, unknown;
 };
 
-static bool grow(void **v, size_t *cap, size_t n, size_t size, bool *oom)
+/* v with room for element n (of size bytes each), grown when full; NULL
+ * (v untouched, *oom set) when out of memory. */
+static void *grow(void *v, size_t *cap, size_t n, size_t size, bool *oom)
 {
 	void *p;
 
 	if (n < *cap)
-		return true;
-	p = realloc(*v, (*cap ? *cap * 2 : 64) * size);
+		return v;
+	p = realloc(v, (*cap ? *cap * 2 : 64) * size);
 	if (!p) {
 		*oom = true;
-		return false;
+		return NULL;
 	}
-	*v = p;
 	*cap = *cap ? *cap * 2 : 64;
-	return true;
+	return p;
 }
 
 /* Whether libseccomp takes the action (else it fails the profile, and the
@@ -120,8 +121,11 @@ static bool action_ok(uint32_t act)
 
 static bool add_op(struct emit *e, uint8_t db, uint32_t nr, uint32_t act, int32_t arg)
 {
-	if (!grow((void **)&e->ops, &e->cap_ops, e->n_ops, sizeof(*e->ops), &e->oom))
+	struct op *ops = grow(e->ops, &e->cap_ops, e->n_ops, sizeof(*ops), &e->oom);
+
+	if (!ops)
 		return false;
+	e->ops = ops;
 	e->ops[e->n_ops] = (struct op){ .nr = nr, .seq = (uint32_t)e->n_ops, .act = act,
 					.arg = arg, .db = db };
 	e->n_ops++;
@@ -261,15 +265,17 @@ static int fold_all(struct emit *e)
  * changes nothing is not kept. */
 static void put_pt(struct emit *e, struct line *l, uint32_t lo, uint32_t act, ssize_t sys)
 {
-	struct pt *last;
+	struct pt *last, *v;
 
 	if (l->n && l->v[l->n - 1].lo == lo)
 		l->n--;
 	last = l->n ? &l->v[l->n - 1] : NULL;
 	if (last && sys < 0 && last->sys < 0 && last->act == act)
 		return;
-	if (!grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v), &e->oom))
+	v = grow(l->v, &l->cap, l->n, sizeof(*v), &e->oom);
+	if (!v)
 		return;
+	l->v = v;
 	l->v[l->n++] = (struct pt){ lo, act, sys };
 }
 
@@ -302,12 +308,15 @@ static void number_line(struct emit *e, uint8_t db_a, uint8_t db_b, bool x86_64)
 
 static uint32_t put(struct emit *e, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
 {
-	size_t cap = e->cap;
+	struct sock_filter *rev;
 
 	/* past the kernel's limit the program is libseccomp's to refuse */
-	if (e->n > MAX_INSNS || !grow((void **)&e->rev, &cap, e->n, sizeof(*e->rev), &e->oom))
+	if (e->n > MAX_INSNS)
 		return 0;
-	e->cap = (uint32_t)cap;
+	rev = grow(e->rev, &e->cap, e->n, sizeof(*rev), &e->oom);
+	if (!rev)
+		return 0;
+	e->rev = rev;
 	e->rev[e->n] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
 	return e->n++;
 }

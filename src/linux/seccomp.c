@@ -188,13 +188,14 @@ static void put_u64(struct sha256 *h, uint64_t v)
 	sha256_update(h, &v, sizeof(v));
 }
 
+/* A tag byte (NULL and "" differ) and the string with its NUL: a C string
+ * holds no NUL, so no two sequences of strings serialise alike, in fewer
+ * bytes to hash than with a length (names are short). */
 static void put_str(struct sha256 *h, const char *s)
 {
-	size_t len = s ? strlen(s) : (size_t)-1;	/* NULL and "" differ */
-
-	put_u64(h, len);
+	sha256_update(h, s ? "\1" : "", 1);
 	if (s)
-		sha256_update(h, s, len);
+		sha256_update(h, s, strlen(s) + 1);
 }
 
 static void put_strv(struct sha256 *h, const struct oci_strv *v)
@@ -210,9 +211,9 @@ static void put_opt(struct sha256 *h, bool set, uint64_t v)
 	put_u64(h, set ? v : 0);
 }
 
-/* Everything that shapes the program or its load flags, length-prefixed
- * so no two profiles serialise alike; listenerPath and listenerMetadata
- * only matter after the load and are left out. */
+/* Everything that shapes the program or its load flags, arrays counted
+ * and strings tagged so no two profiles serialise alike; listenerPath and
+ * listenerMetadata only matter after the load and are left out. */
 static void cache_key(const struct oci_seccomp *s, char out[SHA256_HEX_LEN])
 {
 	const struct scmp_version *v = seccomp_version();

@@ -440,6 +440,15 @@ TEST(duplicates_and_multiplexers)
 	     "\"shmctl\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":97}]}");
 }
 
+TEST(no_rules)
+{
+	SAME("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
+	SAME("{\"defaultAction\":\"SCMP_ACT_KILL_PROCESS\"," ALL3 "\"syscalls\":[]}");
+	/* only names this libseccomp does not know */
+	SAME("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"no_such_call\"],"
+	     "\"action\":\"SCMP_ACT_ALLOW\"}]}");
+}
+
 TEST(names_unknown_on_some_architectures)
 {
 	/* x86-only, x86_64-only, x32-only and nowhere-known names */
