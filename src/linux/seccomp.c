@@ -70,7 +70,7 @@ static const struct { const char *name; uint32_t act; bool takes_errno; } action
 /* An action name (and errnoRet) as a libseccomp action. field names the
  * JSON path of the action for errors; errno_field that of errnoRet. */
 int seccomp_parse_action(const char *name, struct opt_u32 errno_ret, const char *field,
-			const char *errno_field, uint32_t *out, struct husk_err **err)
+			 const char *errno_field, uint32_t *out, struct husk_err **err)
 {
 	for (size_t i = 0; name && i < N(actions); i++) {
 		if (strcmp(name, actions[i].name))
@@ -377,11 +377,11 @@ int seccomp_compile_libseccomp(const struct oci_seccomp *s, struct seccomp_prog 
 			       struct husk_err **err)
 {
 	scmp_filter_ctx ctx;
-	uint32_t def = 0;	/* set unless parse_action fails (clang-tidy cannot know) */
+	uint32_t def = 0;	/* set unless seccomp_parse_action fails (clang-tidy cannot know) */
 	int ret = -1, rc;
 
 	if (seccomp_parse_action(s->default_action, s->default_errno_ret, ".linux.seccomp.defaultAction",
-			 ".linux.seccomp.defaultErrnoRet", &def, err) < 0)
+				 ".linux.seccomp.defaultErrnoRet", &def, err) < 0)
 		return -1;
 	if (def == SCMP_ACT_NOTIFY)
 		return husk_error(err, 0, "config.json: .linux.seccomp.defaultAction: SCMP_ACT_NOTIFY "
