@@ -429,7 +429,7 @@ out:
 static int compile(const struct oci_seccomp *s, struct seccomp_prog *out, const char **by,
 		   struct husk_err **err)
 {
-	uint32_t def;
+	uint32_t def = 0;	/* set unless seccomp_parse_action fails */
 	int rc = 0;
 
 	if (seccomp_parse_action(s->default_action, s->default_errno_ret, "", "", &def, NULL) == 0 &&

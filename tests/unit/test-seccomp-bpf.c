@@ -79,12 +79,16 @@ struct sbuf { char *s; size_t len; };
 static void add(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
+	char *grown;
 	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	b->s = realloc(b->s, b->len + n + 1);
+	grown = realloc(b->s, b->len + n + 1);
+	if (!grown)
+		abort();
+	b->s = grown;
 	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, n + 1, fmt, ap);
 	va_end(ap);
@@ -232,7 +236,7 @@ out:
 static char **known_names(size_t *n)
 {
 	static const uint32_t tok[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32 };
-	char **v = NULL;
+	char **v = NULL, **grown;
 
 	*n = 0;
 	for (size_t t = 0; t < 3; t++)
@@ -249,7 +253,12 @@ static char **known_names(size_t *n)
 				free(name);
 				continue;
 			}
-			v = realloc(v, (*n + 1) * sizeof(*v));
+			grown = realloc(v, (*n + 1) * sizeof(*v));
+			if (!grown) {
+				free(name);
+				return v;
+			}
+			v = grown;
 			v[(*n)++] = name;
 		}
 	return v;
