@@ -512,7 +512,8 @@ static int cache_write(const char *root, const struct seccomp_prog *p, bool repl
 	if (!buf)
 		return husk_error(err, ENOMEM, "seccomp cache");
 	cache_path(dir, sizeof(dir), root, NULL);
-	if (fs_mkdir_p(dir, 0700, err) < 0)
+	/* the root exists (husk made it): its parents only when it does not */
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST && fs_mkdir_p(dir, 0700, err) < 0)
 		return husk_err_wrap(err, "seccomp cache");
 	memcpy(hd.magic, CACHE_MAGIC, 8);
 	memcpy(hd.key, p->key, 64);
