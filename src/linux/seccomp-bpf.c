@@ -38,37 +38,27 @@ static const struct { const char *name; int direct; } x86_muxed[] = {
 
 /* libseccomp keeps one rule database per architecture; x86_64 and x32
  * share a BPF block (same AUDIT_ARCH) but not a database. */
-enum { DB_X86_64, DB_X32, DB_X86 };
+enum { DB_X86_64, DB_X32, DB_X86, N_DB };
+enum { MUX_SOCKETCALL, MUX_IPC, N_MUX };
+#define MAX_NR 1024	/* numbers (less the x32 bit) handled; larger: libseccomp */
+#define MAX_CALL 32	/* socketcall/ipc call numbers: 1..20, 1..24 */
 
-/* One rule as libseccomp's database receives it, in the order it does:
- * arg is the socketcall/ipc call number of a multiplexed rule, -1 for an
- * unconditional one. */
-struct op {
-	uint32_t nr, seq, act;
-	int32_t arg;
-	uint8_t db;
-};
-
-/* What a syscall number of one database ends up with. */
-struct sys {
-	uint32_t nr;
-	uint8_t db;
-	bool uncond;
-	uint32_t act;			/* when uncond */
-	size_t chain, n_chain;		/* else: calls[chain..] */
-};
-
-struct call { int32_t arg; uint32_t act; };
+/* What a syscall number of one database ends up with, folded as
+ * libseccomp's database folds the rules it is given, in order: the first
+ * unconditional rule wins over any later one and replaces the multiplexed
+ * ones (socketcall/ipc on x86, by call number) before it. */
+enum { SLOT_NONE, SLOT_UNCOND, SLOT_CALLS };
+struct slot { uint32_t act; uint8_t state; };
+struct call { uint32_t act; bool set; };
 
 /* A point of a number line: numbers from lo up to the next point's lo
- * get act, or the calls of sys (>= 0). */
-struct pt { uint32_t lo, act; ssize_t sys; };
+ * get act, or the calls of multiplexer mux (>= 0). */
+struct pt { uint32_t lo, act; int mux; };
 struct line { struct pt *v; size_t n, cap; };
 
 struct emit {
-	struct op *ops; size_t n_ops, cap_ops;
-	struct sys *sys; size_t n_sys;
-	struct call *calls; size_t n_calls;
+	struct slot (*slots)[MAX_NR];	/* [N_DB] */
+	struct call calls[N_MUX][MAX_CALL];
 	struct line nrs, calls_line;	/* of a block; of a socketcall/ipc */
 	/* the program, last instruction first: a label is an instruction's
 	 * index in this array, so every jump target is known when the jump
@@ -79,8 +69,6 @@ struct emit {
 	bool oom, x86, x32, notify, unknown;
 };
 
-/* v with room for element n (of size bytes each), grown when full; NULL
- * (v untouched, *oom set) when out of memory. */
 static void *grow(void *v, size_t *cap, size_t n, size_t size, bool *oom)
 {
 	void *p;
@@ -119,16 +107,30 @@ static bool action_ok(uint32_t act)
 
 /* ------------------------------------------------------------- rules */
 
+/* One rule for one database; false when the emitter leaves the profile
+ * to libseccomp (a number past MAX_NR, two multiplexed rules of one call
+ * that disagree: libseccomp's tree merge). arg is the socketcall/ipc call
+ * number of a multiplexed rule, -1 for an unconditional one. */
 static bool add_op(struct emit *e, uint8_t db, uint32_t nr, uint32_t act, int32_t arg)
 {
-	struct op *ops = grow(e->ops, &e->cap_ops, e->n_ops, sizeof(*ops), &e->oom);
+	uint32_t i = db == DB_X32 ? nr & ~X32_BIT : nr;
+	struct slot *s;
+	struct call *c;
 
-	if (!ops)
+	if (i >= MAX_NR || (db == DB_X32 && !(nr & X32_BIT)) || arg >= MAX_CALL)
 		return false;
-	e->ops = ops;
-	e->ops[e->n_ops] = (struct op){ .nr = nr, .seq = (uint32_t)e->n_ops, .act = act,
-					.arg = arg, .db = db };
-	e->n_ops++;
+	s = &e->slots[db][i];
+	if (s->state == SLOT_UNCOND)
+		return true;
+	if (arg < 0) {
+		*s = (struct slot){ act, SLOT_UNCOND };
+		return true;
+	}
+	s->state = SLOT_CALLS;
+	c = &e->calls[nr == X86_SOCKETCALL ? MUX_SOCKETCALL : MUX_IPC][arg];
+	if (c->set)
+		return c->act == act;
+	*c = (struct call){ act, true };
 	return true;
 }
 
@@ -157,7 +159,7 @@ static int add_x86(struct emit *e, const char *name, uint32_t act)
  * checks that no two names share a number). */
 static int add_name(struct emit *e, const char *name, int nr, uint32_t act)
 {
-	if (nr >= 0 && ((uint32_t)nr >= X32_BIT || !add_op(e, DB_X86_64, (uint32_t)nr, act, -1)))
+	if (nr >= 0 && !add_op(e, DB_X86_64, (uint32_t)nr, act, -1))
 		return 0;
 	if (e->x32) {
 		int n = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X32, name);
@@ -197,111 +199,61 @@ static int collect(struct emit *e, const struct oci_seccomp *s)
 	return 1;
 }
 
-static int cmp_op(const void *a, const void *b)
-{
-	const struct op *x = a, *y = b;
-
-	if (x->db != y->db)
-		return x->db < y->db ? -1 : 1;
-	if (x->nr != y->nr)
-		return x->nr < y->nr ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Fold the rules of one syscall number as libseccomp's database does: the
- * first unconditional rule wins over any later one, and replaces the
- * multiplexed ones before it. 0 when two multiplexed rules of one call
- * disagree (libseccomp's tree merge: left to it). */
-static int fold(struct emit *e, const struct op *o, size_t n, struct sys *out)
-{
-	*out = (struct sys){ .nr = o->nr, .db = o->db, .chain = e->n_calls };
-	for (size_t i = 0; i < n; i++) {
-		size_t k = out->chain;
-
-		if (out->uncond)
-			continue;
-		if (o[i].arg < 0) {
-			out->uncond = true;
-			out->act = o[i].act;
-			out->n_chain = 0;
-			continue;
-		}
-		while (k < out->chain + out->n_chain && e->calls[k].arg != o[i].arg)
-			k++;
-		if (k < out->chain + out->n_chain) {
-			if (e->calls[k].act != o[i].act)
-				return 0;
-			continue;
-		}
-		e->calls[out->chain + out->n_chain++] = (struct call){ o[i].arg, o[i].act };
-	}
-	e->n_calls = out->chain + out->n_chain;
-	return 1;
-}
-
-static int fold_all(struct emit *e)
-{
-	if (e->n_ops)
-		qsort(e->ops, e->n_ops, sizeof(*e->ops), cmp_op);
-	e->sys = calloc(e->n_ops + 1, sizeof(*e->sys));
-	e->calls = calloc(e->n_ops + 1, sizeof(*e->calls));
-	if (!e->sys || !e->calls) {
-		e->oom = true;
-		return 0;
-	}
-	for (size_t i = 0, j; i < e->n_ops; i = j) {
-		for (j = i + 1; j < e->n_ops && e->ops[j].db == e->ops[i].db &&
-		     e->ops[j].nr == e->ops[i].nr; j++)
-			;
-		if (!fold(e, &e->ops[i], j - i, &e->sys[e->n_sys++]))
-			return 0;
-	}
-	return 1;
-}
-
 /* ------------------------------------------------------ number line */
 
-/* Numbers from lo on get act (sys < 0) or the calls of sys; a point that
+/* Numbers from lo on get act (mux < 0) or the calls of mux; a point that
  * changes nothing is not kept. */
-static void put_pt(struct emit *e, struct line *l, uint32_t lo, uint32_t act, ssize_t sys)
+static void put_pt(struct emit *e, struct line *l, uint32_t lo, uint32_t act, int mux)
 {
 	struct pt *last, *v;
 
 	if (l->n && l->v[l->n - 1].lo == lo)
 		l->n--;
 	last = l->n ? &l->v[l->n - 1] : NULL;
-	if (last && sys < 0 && last->sys < 0 && last->act == act)
+	if (last && mux < 0 && last->mux < 0 && last->act == act)
 		return;
 	v = grow(l->v, &l->cap, l->n, sizeof(*v), &e->oom);
 	if (!v)
 		return;
 	l->v = v;
-	l->v[l->n++] = (struct pt){ lo, act, sys };
+	l->v[l->n++] = (struct pt){ lo, act, mux };
 }
 
-/* The number line of one BPF block: the syscalls of databases db_a and
- * db_b (sorted: x32 numbers all have X32_BIT, x86_64 ones none). */
-static void number_line(struct emit *e, uint8_t db_a, uint8_t db_b, bool x86_64)
+/* The syscalls of database db on line l, numbers from base on. */
+static void put_db(struct emit *e, struct line *l, uint8_t db, uint32_t base)
+{
+	for (uint32_t i = 0; i < MAX_NR; i++) {
+		const struct slot *s = &e->slots[db][i];
+
+		if (s->state == SLOT_NONE)
+			continue;
+		put_pt(e, l, base | i, s->act, s->state == SLOT_UNCOND ? -1 :
+		       i == X86_SOCKETCALL ? MUX_SOCKETCALL : MUX_IPC);
+		put_pt(e, l, (base | i) + 1, e->def, -1);
+	}
+}
+
+/* The number line of one BPF block: x86, or x86_64 with x32 (x32
+ * numbers all have X32_BIT, x86_64 ones none). */
+static void number_line(struct emit *e, bool x86_64)
 {
 	struct line *l = &e->nrs;
 
 	l->n = 0;
 	put_pt(e, l, 0, e->def, -1);
-	for (size_t i = 0; i < e->n_sys; i++) {
-		const struct sys *s = &e->sys[i];
-
-		if (s->db != db_a && s->db != db_b)
-			continue;
-		put_pt(e, l, s->nr, s->act, s->uncond ? -1 : (ssize_t)i);
-		if (s->nr != UINT32_MAX)
-			put_pt(e, l, s->nr + 1, e->def, -1);
+	if (!x86_64) {
+		put_db(e, l, DB_X86, 0);
+		return;
+	}
+	put_db(e, l, DB_X86_64, 0);
+	if (e->x32) {
+		put_db(e, l, DB_X32, X32_BIT);
+		return;
 	}
 	/* x86_64 without x32: x32 numbers are a bad architecture, but for -1,
 	 * with which a tracer skips the call */
-	if (x86_64 && !e->x32) {
-		put_pt(e, l, X32_BIT, SCMP_ACT_KILL_THREAD, -1);
-		put_pt(e, l, UINT32_MAX, e->def, -1);
-	}
+	put_pt(e, l, X32_BIT, SCMP_ACT_KILL_THREAD, -1);
+	put_pt(e, l, UINT32_MAX, e->def, -1);
 }
 
 /* ------------------------------------------------------------ emit */
@@ -364,27 +316,19 @@ static uint32_t put_ret(struct emit *e, uint32_t act)
 
 static uint32_t put_tree(struct emit *e, const struct pt *v, size_t i, size_t j);
 
-static int cmp_call(const void *a, const void *b)
-{
-	const struct call *x = a, *y = b;
-
-	return x->arg < y->arg ? -1 : x->arg > y->arg;
-}
-
 /* socketcall/ipc on x86: a search over the call number (the low half of
  * the first argument, all a 32-bit rule compares), else the default. */
-static uint32_t put_calls(struct emit *e, const struct sys *s)
+static uint32_t put_calls(struct emit *e, int mux)
 {
 	struct line *l = &e->calls_line;
-	struct call *c = &e->calls[s->chain];
 
-	qsort(c, s->n_chain, sizeof(*c), cmp_call);
 	l->n = 0;
 	put_pt(e, l, 0, e->def, -1);
-	for (size_t k = 0; k < s->n_chain; k++) {
-		put_pt(e, l, (uint32_t)c[k].arg, c[k].act, -1);
-		put_pt(e, l, (uint32_t)c[k].arg + 1, e->def, -1);
-	}
+	for (uint32_t k = 0; k < MAX_CALL; k++)
+		if (e->calls[mux][k].set) {
+			put_pt(e, l, k, e->calls[mux][k].act, -1);
+			put_pt(e, l, k + 1, e->def, -1);
+		}
 	if (e->oom)
 		return 0;
 	put_tree(e, l->v, 0, l->n - 1);
@@ -398,16 +342,16 @@ static uint32_t put_tree(struct emit *e, const struct pt *v, size_t i, size_t j)
 	uint32_t right, left;
 
 	if (i == j)
-		return v[i].sys < 0 ? put_ret(e, v[i].act) : put_calls(e, &e->sys[v[i].sys]);
+		return v[i].mux < 0 ? put_ret(e, v[i].act) : put_calls(e, v[i].mux);
 	m = i + (j - i + 1) / 2;
 	right = put_tree(e, v, m, j);
 	left = put_tree(e, v, i, m - 1);
 	return put_jump(e, BPF_JGE, v[m].lo, right, left);
 }
 
-static uint32_t put_block(struct emit *e, uint8_t db_a, uint8_t db_b, bool x86_64)
+static uint32_t put_block(struct emit *e, bool x86_64)
 {
-	number_line(e, db_a, db_b, x86_64);
+	number_line(e, x86_64);
 	if (e->oom)
 		return 0;
 	put_tree(e, e->nrs.v, 0, e->nrs.n - 1);
@@ -420,8 +364,8 @@ static void put_program(struct emit *e)
 	uint32_t b86 = 0, b64, next;
 
 	if (e->x86)
-		b86 = put_block(e, DB_X86, DB_X86, false);
-	b64 = put_block(e, DB_X86_64, DB_X32, true);
+		b86 = put_block(e, false);
+	b64 = put_block(e, true);
 	next = put_ret(e, SCMP_ACT_KILL_THREAD);	/* libseccomp's bad-arch action */
 	if (e->x86)
 		next = put_jump(e, BPF_JEQ, AUDIT_ARCH_I386, b86, next);
@@ -460,9 +404,7 @@ static void log_unknown(const struct oci_seccomp *s)
 
 static void emit_free(struct emit *e)
 {
-	free(e->ops);
-	free(e->sys);
-	free(e->calls);
+	free(e->slots);
 	free(e->nrs.v);
 	free(e->calls_line.v);
 	free(e->rev);
@@ -473,8 +415,10 @@ int seccomp_bpf_emit(const struct oci_seccomp *s, uint32_t def, struct seccomp_p
 	struct emit e = { .def = def };
 	int ok;
 
-	ok = seccomp_arch_native() == SCMP_ARCH_X86_64 && action_ok(def) && archs(&e, s) &&
-	     collect(&e, s) && fold_all(&e);
+	e.slots = calloc(N_DB, sizeof(*e.slots));
+	e.oom = !e.slots;
+	ok = !e.oom && seccomp_arch_native() == SCMP_ARCH_X86_64 && action_ok(def) &&
+	     archs(&e, s) && collect(&e, s);
 	if (ok) {
 		put_program(&e);
 		ok = !e.oom && e.n <= MAX_INSNS;
