@@ -40,6 +40,8 @@ RUNTIME_SRC := $(wildcard src/*.c src/cmd/*.c src/linux/*.c)
 HUSK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC) $(RUNTIME_SRC))
 # cgroup code is unit-tested too, against fake cgroupfs trees
 CGROUP_SRC := $(wildcard src/linux/cgroup*.c)
+# and seccomp code, against libseccomp's compiler
+UNIT_EXTRA_SRC += $(wildcard src/linux/seccomp*.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC) $(CGROUP_SRC) $(UNIT_EXTRA_SRC))
 
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
@@ -76,12 +78,12 @@ $(BUILD)/tools/%: tests/tools/%.c
 # binaries printing TAP. They are built twice: plain and with ASan/UBSan.
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) -lyajl -lm
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) -lseccomp -lyajl -lm
 
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 $(BUILD)/unit-asan/%: tests/unit/%.c tests/unit/unit.h $(OCI_SRC) $(UTIL_SRC) $(CGROUP_SRC) $(UNIT_EXTRA_SRC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit -std=gnu11 $(WARN) -O1 -g $(ASAN) -o $@ $< $(OCI_SRC) $(UTIL_SRC) $(UNIT_EXTRA_SRC) $(CGROUP_SRC) -lyajl -lm
+	$(CC) $(CPPFLAGS) -Itests/unit -std=gnu11 $(WARN) -O1 -g $(ASAN) -o $@ $< $(OCI_SRC) $(UTIL_SRC) $(UNIT_EXTRA_SRC) $(CGROUP_SRC) -lseccomp -lyajl -lm
 
 # Debian packages: the build needs the -dev libraries, the tests bats and a
 # busybox-static to make root filesystems from.

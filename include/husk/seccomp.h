@@ -1,14 +1,16 @@
-/* linux.seccomp: the profile compiled to a BPF program with libseccomp
- * by husk itself (before the container process exists, so a bad profile
- * fails create or exec with nothing made), kept in a content-addressed
- * cache under the state root, and installed by the container process as
- * late as it can: right before execve.
+/* linux.seccomp: the profile compiled to a BPF program by husk itself
+ * (before the container process exists, so a bad profile fails create or
+ * exec with nothing made), kept in a content-addressed cache under the
+ * state root, and installed by the container process as late as it can:
+ * right before execve. Plain profiles are compiled by husk's emitter
+ * (seccomp-bpf.h), the others by libseccomp.
  *
  * Cache: ROOT/.seccomp/SHA256.bpf, where SHA256 covers the profile (every
- * field but the listener's), the libseccomp version and the native
- * architecture. A file is written once (temp file, fsync, rename without
- * replace) and never rewritten; readers check its header and a digest of
- * the program, so a torn or corrupt file is never loaded. */
+ * field but the listener's), the libseccomp and emitter versions and the
+ * native architecture. A file is written once (temp file, rename without
+ * replace; no fsync) and never rewritten; readers check its size, header
+ * and a digest of the program, so a torn, truncated or corrupt file is
+ * never loaded: it is compiled again and replaced. */
 #ifndef HUSK_SECCOMP_H
 #define HUSK_SECCOMP_H
 

@@ -18,6 +18,7 @@
 #include "husk/fs.h"
 #include "husk/log.h"
 #include "husk/seccomp.h"
+#include "husk/seccomp-bpf.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
@@ -68,8 +69,8 @@ static const struct { const char *name; uint32_t act; bool takes_errno; } action
 
 /* An action name (and errnoRet) as a libseccomp action. field names the
  * JSON path of the action for errors; errno_field that of errnoRet. */
-static int parse_action(const char *name, struct opt_u32 errno_ret, const char *field,
-			const char *errno_field, uint32_t *out, struct husk_err **err)
+int seccomp_parse_action(const char *name, struct opt_u32 errno_ret, const char *field,
+			 const char *errno_field, uint32_t *out, struct husk_err **err)
 {
 	for (size_t i = 0; name && i < N(actions); i++) {
 		if (strcmp(name, actions[i].name))
@@ -92,7 +93,7 @@ static int parse_action(const char *name, struct opt_u32 errno_ret, const char *
 }
 
 /* "SCMP_ARCH_X86_64" -> the libseccomp token; 0 when unknown. */
-static uint32_t arch_token(const char *name)
+uint32_t seccomp_arch_token(const char *name)
 {
 	char lower[32];
 	size_t i;
@@ -155,7 +156,7 @@ int seccomp_features(struct seccomp_names *out)
 	sorted(out->operators, N(compare_ops));
 	n = 0;
 	for (size_t i = 0; i < N(spec_archs); i++)
-		if (arch_token(spec_archs[i]))
+		if (seccomp_arch_token(spec_archs[i]))
 			out->archs[n++] = spec_archs[i];
 	sorted(out->archs, n);
 	n = 0;
@@ -187,13 +188,14 @@ static void put_u64(struct sha256 *h, uint64_t v)
 	sha256_update(h, &v, sizeof(v));
 }
 
+/* A tag byte (NULL and "" differ) and the string with its NUL: a C string
+ * holds no NUL, so no two sequences of strings serialise alike, in fewer
+ * bytes to hash than with a length (names are short). */
 static void put_str(struct sha256 *h, const char *s)
 {
-	size_t len = s ? strlen(s) : (size_t)-1;	/* NULL and "" differ */
-
-	put_u64(h, len);
+	sha256_update(h, s ? "\1" : "", 1);
 	if (s)
-		sha256_update(h, s, len);
+		sha256_update(h, s, strlen(s) + 1);
 }
 
 static void put_strv(struct sha256 *h, const struct oci_strv *v)
@@ -209,9 +211,9 @@ static void put_opt(struct sha256 *h, bool set, uint64_t v)
 	put_u64(h, set ? v : 0);
 }
 
-/* Everything that shapes the program or its load flags, length-prefixed
- * so no two profiles serialise alike; listenerPath and listenerMetadata
- * only matter after the load and are left out. */
+/* Everything that shapes the program or its load flags, arrays counted
+ * and strings tagged so no two profiles serialise alike; listenerPath and
+ * listenerMetadata only matter after the load and are left out. */
 static void cache_key(const struct oci_seccomp *s, char out[SHA256_HEX_LEN])
 {
 	const struct scmp_version *v = seccomp_version();
@@ -219,7 +221,8 @@ static void cache_key(const struct oci_seccomp *s, char out[SHA256_HEX_LEN])
 	uint8_t d[SHA256_LEN];
 
 	sha256_init(&h);
-	put_str(&h, "husk seccomp cache v1");
+	put_str(&h, "husk seccomp cache v2");
+	put_u64(&h, SECCOMP_BPF_EMITTER_VERSION);
 	put_u64(&h, v ? v->major : 0);
 	put_u64(&h, v ? v->minor : 0);
 	put_u64(&h, v ? v->micro : 0);
@@ -301,7 +304,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct oci_seccomp *s, uint32_t 
 
 		snprintf(field, sizeof(field), ".linux.seccomp.syscalls[%zu].action", i);
 		snprintf(errno_field, sizeof(errno_field), ".linux.seccomp.syscalls[%zu].errnoRet", i);
-		if (parse_action(sc->action, sc->errno_ret, field, errno_field, &act, err) < 0)
+		if (seccomp_parse_action(sc->action, sc->errno_ret, field, errno_field, &act, err) < 0)
 			return -1;
 		for (size_t j = 0; j < sc->names.n; j++) {
 			int nr = seccomp_syscall_resolve_name(sc->names.v[j]);
@@ -370,14 +373,15 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_prog *out, struct husk
 	return 0;
 }
 
-static int compile(const struct oci_seccomp *s, struct seccomp_prog *out, struct husk_err **err)
+int seccomp_compile_libseccomp(const struct oci_seccomp *s, struct seccomp_prog *out,
+			       struct husk_err **err)
 {
 	scmp_filter_ctx ctx;
-	uint32_t def = 0;	/* set unless parse_action fails (clang-tidy cannot know) */
+	uint32_t def = 0;	/* set unless seccomp_parse_action fails (clang-tidy cannot know) */
 	int ret = -1, rc;
 
-	if (parse_action(s->default_action, s->default_errno_ret, ".linux.seccomp.defaultAction",
-			 ".linux.seccomp.defaultErrnoRet", &def, err) < 0)
+	if (seccomp_parse_action(s->default_action, s->default_errno_ret, ".linux.seccomp.defaultAction",
+				 ".linux.seccomp.defaultErrnoRet", &def, err) < 0)
 		return -1;
 	if (def == SCMP_ACT_NOTIFY)
 		return husk_error(err, 0, "config.json: .linux.seccomp.defaultAction: SCMP_ACT_NOTIFY "
@@ -387,7 +391,7 @@ static int compile(const struct oci_seccomp *s, struct seccomp_prog *out, struct
 		return husk_error(err, 0, "linux.seccomp: libseccomp refused default action \"%s\"",
 				  s->default_action);
 	for (size_t i = 0; i < s->architectures.n; i++) {
-		uint32_t arch = arch_token(s->architectures.v[i]);
+		uint32_t arch = seccomp_arch_token(s->architectures.v[i]);
 
 		if (!arch) {
 			husk_error(err, 0, "config.json: .linux.seccomp.architectures[%zu]: "
@@ -419,27 +423,42 @@ out:
 	return ret;
 }
 
+/* husk's emitter where it gives what libseccomp gives (microseconds
+ * instead of milliseconds), libseccomp for the rest and for every error;
+ * *by says which compiled it. */
+static int compile(const struct oci_seccomp *s, struct seccomp_prog *out, const char **by,
+		   struct husk_err **err)
+{
+	uint32_t def = 0;	/* set unless seccomp_parse_action fails */
+	int rc = 0;
+
+	if (seccomp_parse_action(s->default_action, s->default_errno_ret, "", "", &def, NULL) == 0 &&
+	    def != SCMP_ACT_NOTIFY)
+		rc = seccomp_bpf_emit(s, def, out);
+	if (rc < 0)
+		return husk_error(err, ENOMEM, "linux.seccomp: compile the filter");
+	*by = rc ? "husk" : "libseccomp";
+	return rc ? 0 : seccomp_compile_libseccomp(s, out, err);
+}
+
 /* -------------------------------------------------------------- cache */
 
-static int open_cache_dir(const char *root, struct husk_err **err)
+/* ROOT/.seccomp/KEY.bpf, or its directory when key is NULL */
+static void cache_path(char *buf, size_t size, const char *root, const char *key)
 {
-	char path[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/" CACHE_DIR, root);
-	if (fs_mkdir_p(path, 0700, err) < 0)
-		return husk_err_wrap(err, "seccomp cache");
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return husk_syserr(err, "seccomp cache: open \"%s\"", path);
-	return fd;
+	if (key)
+		snprintf(buf, size, "%s/" CACHE_DIR "/%s.bpf", root, key);
+	else
+		snprintf(buf, size, "%s/" CACHE_DIR, root);
 }
 
 /* 1 when a valid program was read, 0 when there is none, -1 when the file
- * is there but unusable (then it is replaced). */
-static int cache_read(int dirfd, const char *name, const char *key, struct seccomp_prog *out)
+ * is there but unusable (then it is replaced). A file cut short or filled
+ * with zeros by a crash (it is written without fsync) fails the size or
+ * digest check. One open, fstat, read and close on a hit. */
+static int cache_read(const char *path, const char *key, struct seccomp_prog *out)
 {
-	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	cleanup_free char *buf = NULL;
 	struct cache_header hd;
 	struct stat st;
@@ -449,10 +468,12 @@ static int cache_read(int dirfd, const char *name, const char *key, struct secco
 
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < sizeof(hd) + SHA256_LEN)
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size < sizeof(hd) + SHA256_LEN ||
+	    (size_t)st.st_size > sizeof(hd) + MAX_INSNS * sizeof(struct sock_filter) + SHA256_LEN)
 		return -1;
 	buf = malloc(st.st_size);
-	if (!buf || pread(fd, buf, st.st_size, 0) != st.st_size)
+	if (!buf || read(fd, buf, st.st_size) != st.st_size)
 		return -1;
 	memcpy(&hd, buf, sizeof(hd));
 	body = (size_t)hd.len * sizeof(struct sock_filter);
@@ -475,8 +496,9 @@ static int cache_read(int dirfd, const char *name, const char *key, struct secco
 
 /* Written aside and renamed into place: a reader sees the whole file or
  * none. Without `replace` an existing file wins (another husk raced us
- * to the same content). */
-static int cache_write(int dirfd, const char *name, const struct seccomp_prog *p, bool replace,
+ * to the same content). No fsync: the cache is only an optimisation, and
+ * a file a crash left damaged is detected when read, and replaced. */
+static int cache_write(const char *root, const struct seccomp_prog *p, bool replace,
 		       struct husk_err **err)
 {
 	struct cache_header hd = { .notify = p->notify, .len = p->len };
@@ -485,10 +507,14 @@ static int cache_write(int dirfd, const char *name, const struct seccomp_prog *p
 	cleanup_free char *buf = malloc(size);
 	cleanup_close int fd = -1;
 	struct sha256 h;
-	char tmp[128];
+	char dir[4096], tmp[4096 + 64], path[4096 + 80];
 
 	if (!buf)
 		return husk_error(err, ENOMEM, "seccomp cache");
+	cache_path(dir, sizeof(dir), root, NULL);
+	/* the root exists (husk made it): its parents only when it does not */
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST && fs_mkdir_p(dir, 0700, err) < 0)
+		return husk_err_wrap(err, "seccomp cache");
 	memcpy(hd.magic, CACHE_MAGIC, 8);
 	memcpy(hd.key, p->key, 64);
 	memcpy(buf, &hd, sizeof(hd));
@@ -496,23 +522,23 @@ static int cache_write(int dirfd, const char *name, const struct seccomp_prog *p
 	sha256_init(&h);
 	sha256_update(&h, p->insns, body);
 	sha256_final(&h, (uint8_t *)buf + sizeof(hd) + body);
-	snprintf(tmp, sizeof(tmp), ".%.16s.%d.tmp", p->key, getpid());
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	snprintf(tmp, sizeof(tmp), "%s/.%.16s.%d.tmp", dir, p->key, getpid());
+	cache_path(path, sizeof(path), root, p->key);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return husk_syserr(err, "seccomp cache: create \"%s\"", tmp);
-	if (write(fd, buf, size) != (ssize_t)size || fsync(fd) < 0) {
+	if (write(fd, buf, size) != (ssize_t)size) {
 		husk_syserr(err, "seccomp cache: write \"%s\"", tmp);
-		unlinkat(dirfd, tmp, 0);
+		unlink(tmp);
 		return -1;
 	}
-	if (renameat2(dirfd, tmp, dirfd, name, replace ? 0 : RENAME_NOREPLACE) < 0) {
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, replace ? 0 : RENAME_NOREPLACE) < 0) {
 		int e = errno;
 
-		unlinkat(dirfd, tmp, 0);
+		unlink(tmp);
 		if (e != EEXIST)
 			return husk_error(err, e, "seccomp cache: rename \"%s\" into place", tmp);
 	}
-	fsync(dirfd);
 	return 0;
 }
 
@@ -531,35 +557,32 @@ static int probe_flags(uint32_t flags, struct husk_err **err)
 int seccomp_prepare(const struct oci_seccomp *cfg, const char *root,
 		    struct seccomp_prog *out, struct husk_err **err)
 {
-	cleanup_close int dirfd = -1;
 	uint32_t flags = 0;
-	char name[SHA256_HEX_LEN + 8];
+	char path[4096];
+	const char *by = NULL;
 	int found = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (parse_flags(cfg, &flags, err) < 0)
 		return -1;
 	cache_key(cfg, out->key);
-	snprintf(name, sizeof(name), "%s.bpf", out->key);
 	if (root) {
-		dirfd = open_cache_dir(root, err);
-		if (dirfd < 0)
-			return -1;
-		found = cache_read(dirfd, name, out->key, out);
+		cache_path(path, sizeof(path), root, out->key);
+		found = cache_read(path, out->key, out);
 		if (found < 0)
-			log_warn("seccomp cache: %s/" CACHE_DIR "/%s is damaged; replacing it", root, name);
+			log_warn("seccomp cache: %s is damaged; replacing it", path);
 	}
 	if (found > 0) {
 		out->from_cache = true;
 		log_debug("seccomp: loaded filter %s (%u instructions) from cache %s/" CACHE_DIR,
 			  out->key, out->len, root);
 	} else {
-		if (compile(cfg, out, err) < 0) {
+		if (compile(cfg, out, &by, err) < 0) {
 			seccomp_prog_free(out);
 			return -1;
 		}
-		log_debug("seccomp: compiled filter %s (%u instructions)", out->key, out->len);
-		if (dirfd >= 0 && cache_write(dirfd, name, out, found < 0, err) < 0) {
+		log_debug("seccomp: compiled filter %s (%u instructions, by %s)", out->key, out->len, by);
+		if (root && cache_write(root, out, found < 0, err) < 0) {
 			seccomp_prog_free(out);
 			return -1;
 		}
