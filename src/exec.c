@@ -35,6 +35,9 @@ struct exec_ctx {
 	struct oci_process *p;	/* the process to run: cfg->process, edited */
 	int init_pidfd;
 	int init_root;	/* the init's root directory, O_PATH */
+	int own_ns;	/* husk's /proc/self/ns, O_PATH */
+	struct cgroup_layout layout;
+	bool have_layout;
 	uint64_t join_early, join_late;	/* CLONE_NEW* to enter before/after clone */
 	int sync_fd[2], pidfd, pty_master;
 	pid_t pid;
@@ -49,21 +52,30 @@ static const char *const ns_files[OCI_NS_COUNT] = {
 
 /* The namespaces where the container differs from husk: only those are
  * entered (entering one's own user namespace is an error). pid and time
- * apply to children only, so they are entered before the clone. */
+ * apply to children only, so they are entered before the clone. Each
+ * /proc/PID/ns directory is opened once: the links are looked up in it. */
 static int plan_namespaces(struct exec_ctx *x, struct husk_err **err)
 {
+	char path[64];
+	cleanup_close int theirs = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns", x->st.pid);
+	theirs = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (theirs < 0)
+		return husk_syserr(err, "exec: inspect the namespaces of pid %d", x->st.pid);
+	x->own_ns = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (x->own_ns < 0)
+		return husk_syserr(err, "exec: inspect husk's own namespaces");
 	for (int t = 0; t < OCI_NS_COUNT; t++) {
-		char theirs[64], ours[64];
 		struct stat a, b;
 
-		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", x->st.pid, ns_files[t]);
-		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_files[t]);
-		if (stat(theirs, &a) < 0) {
-			if (errno == ENOENT && stat(ours, &b) < 0)
+		if (fstatat(theirs, ns_files[t], &a, 0) < 0) {
+			if (errno == ENOENT && fstatat(x->own_ns, ns_files[t], &b, 0) < 0)
 				continue;	/* the kernel lacks this namespace type */
 			return husk_syserr(err, "exec: inspect %s namespace of pid %d", ns_files[t], x->st.pid);
 		}
-		if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		if (fstatat(x->own_ns, ns_files[t], &b, 0) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
 			continue;
 		if (t == OCI_NS_PID || t == OCI_NS_TIME)
 			x->join_early |= ns_flag(t);
@@ -253,22 +265,48 @@ static int build_process(struct exec_ctx *x, struct husk_err **err)
 	return 0;
 }
 
+/* The container's status as state_status derives it, from facts read once
+ * for exec as a whole: the pidfd taken here pins the init (it is checked
+ * to be the same process after opening), and the cgroup layout detected
+ * for the freezer is the one spawn joins. */
+static const char *status(struct exec_ctx *x, struct husk_err **err)
+{
+	enum cgroup_freezer f;
+
+	if (!x->st.created_done)
+		return state_status(&x->sd, &x->st);
+	x->init_pidfd = proc_pidfd(x->st.pid, x->st.pid_start);
+	if (x->init_pidfd < 0)
+		return "stopped";
+	if (faccessat(x->sd.fd, STATE_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return "created";
+	if (cgroup_layout_detect(&x->layout, err) < 0)
+		return NULL;
+	x->have_layout = true;
+	f = x->st.cgroup_path ? cgroup_freezer_state(&x->layout, x->st.cgroup_path) : CGROUP_THAWED;
+	return f == CGROUP_FROZEN || f == CGROUP_FREEZING ? "paused" : "running";
+}
+
 static int load(struct exec_ctx *x, struct husk_err **err)
 {
-	const char *status;
+	const char *st;
 	char path[4096];
 
 	if (state_open(x->o->root, x->o->id, false, &x->sd, err) < 0 ||
 	    state_read(&x->sd, &x->st, err) < 0)
 		return -1;
-	status = state_status(&x->sd, &x->st);
-	if (!strcmp(status, "stopped") || !strcmp(status, "creating"))
-		return husk_error(err, 0, "exec: container \"%s\" is %s", x->o->id, status);
-	if (!strcmp(status, "paused") && !x->o->ignore_paused)
+	st = status(x, err);
+	if (!st)
+		return husk_err_wrap(err, "exec: container \"%s\"", x->o->id);
+	if (!strcmp(st, "stopped") || !strcmp(st, "creating"))
+		return husk_error(err, 0, "exec: container \"%s\" is %s", x->o->id, st);
+	if (!strcmp(st, "paused") && !x->o->ignore_paused)
 		return husk_error(err, 0, "exec: container \"%s\" is paused (use --ignore-paused)", x->o->id);
-	x->init_pidfd = proc_pidfd(x->st.pid, x->st.pid_start);
-	if (x->init_pidfd < 0)
-		return husk_error(err, 0, "exec: container \"%s\" is not running", x->o->id);
+	if (!x->have_layout) {
+		if (cgroup_layout_detect(&x->layout, err) < 0)
+			return -1;
+		x->have_layout = true;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/root", x->st.pid);
 	x->init_root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (x->init_root < 0)
@@ -341,7 +379,6 @@ static int forward_notify_fd(struct exec_ctx *x, int fd, struct husk_err **err)
 
 static int spawn(struct exec_ctx *x, struct husk_err **err)
 {
-	struct cgroup_layout l;
 	cleanup_free char *text = NULL;
 	/* husk's own pid and time namespaces: joining the container's only
 	 * sets those of husk's next children, which must be the exec'd
@@ -354,10 +391,10 @@ static int spawn(struct exec_ctx *x, struct husk_err **err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync_fd) < 0)
 		return husk_syserr(err, "exec: create sync socket");
 	if ((x->join_early & CLONE_NEWPID) &&
-	    (own_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)) < 0)
+	    (own_pid = openat(x->own_ns, "pid", O_RDONLY | O_CLOEXEC)) < 0)
 		return husk_syserr(err, "exec: open husk's pid namespace");
 	if ((x->join_early & CLONE_NEWTIME) &&
-	    (own_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC)) < 0)
+	    (own_time = openat(x->own_ns, "time", O_RDONLY | O_CLOEXEC)) < 0)
 		return husk_syserr(err, "exec: open husk's time namespace");
 	if (x->join_early && setns(x->init_pidfd, (int)x->join_early) < 0)
 		return husk_syserr(err, "exec: join the pid namespace of the container");
@@ -376,10 +413,7 @@ static int spawn(struct exec_ctx *x, struct husk_err **err)
 	    sched_apply_affinity(x->pid, x->p->exec_cpu_affinity->initial,
 				 "process.execCPUAffinity.initial", err) < 0)
 		return -1;
-	if (cgroup_layout_detect(&l, err) < 0)
-		return -1;
-	ret = cgroup_enter(&l, x->st.cgroup_path, x->pid, &owned, err);
-	cgroup_layout_free(&l);
+	ret = cgroup_enter(&x->layout, x->st.cgroup_path, x->pid, &owned, err);
 	if (ret < 0 || sync_send(x->sync_fd[0], SYNC_GO, NULL) < 0)
 		return ret < 0 ? -1 : husk_syserr(err, "exec: start the process");
 	for (;;) {
@@ -418,6 +452,10 @@ static void exec_ctx_free(struct exec_ctx *x)
 			close(x->sync_fd[i]);
 	if (x->init_root >= 0)
 		close(x->init_root);
+	if (x->own_ns >= 0)
+		close(x->own_ns);
+	if (x->have_layout)
+		cgroup_layout_free(&x->layout);
 	if (x->init_pidfd >= 0)
 		close(x->init_pidfd);
 	if (x->pidfd >= 0)
@@ -433,7 +471,7 @@ static void exec_ctx_free(struct exec_ctx *x)
 
 int container_exec(const struct exec_opts *o, struct husk_err **err)
 {
-	struct exec_ctx x = { .o = o, .sd = { .fd = -1 }, .init_pidfd = -1, .init_root = -1,
+	struct exec_ctx x = { .o = o, .sd = { .fd = -1 }, .init_pidfd = -1, .init_root = -1, .own_ns = -1,
 			      .sync_fd = { -1, -1 }, .pidfd = -1, .pty_master = -1 };
 	sigset_t old;
 	int ret = -1;
