@@ -23,6 +23,7 @@
 #include "husk/reaper.h"
 #include "husk/sched.h"
 #include "husk/seccomp.h"
+#include "husk/selfprotect.h"
 #include "husk/state.h"
 #include "husk/terminal.h"
 #include "husk/user.h"
@@ -482,6 +483,8 @@ int container_exec(const struct exec_opts *o, struct husk_err **err)
 		goto out;
 	if (spawn(&x, err) < 0)
 		goto undo;
+	/* while the process runs rather than at exit */
+	self_protect_release();
 	/* past this point the process runs: a failure must not leave it
 	 * running in the container with nobody told of it */
 	if (o->pid_file && fs_write_pid_file(o->pid_file, x.pid, err) < 0)

@@ -16,5 +16,9 @@
 
 /* Call first thing with the command name and husk's argv; may re-exec. */
 void self_protect(const char *command, char **argv);
+/* Let go of the read-only view's mount (husk keeps running from it): the
+ * kernel then waits for an RCU grace period, so call it where husk waits
+ * anyway, e.g. while the container process runs; otherwise exit does it. */
+void self_protect_release(void);
 
 #endif
