@@ -38,6 +38,8 @@ UNIT_EXTRA_SRC := src/criu.c
 UNIT_EXTRA_SRC += src/state.c
 # capability names, and the sets of the test process itself
 UNIT_EXTRA_SRC += src/linux/caps.c
+# husk moving onto a read-only view of its own file, tried on the test
+UNIT_EXTRA_SRC += src/linux/exeswap.c
 RUNTIME_SRC := $(wildcard src/*.c src/cmd/*.c src/linux/*.c)
 HUSK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(OCI_SRC) $(UTIL_SRC) $(RUNTIME_SRC))
 # cgroup code is unit-tested too, against fake cgroupfs trees

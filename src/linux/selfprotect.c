@@ -50,7 +50,7 @@ static bool exe_is_sealed(void)
 /* husk's own file seen through a private, detached, read-only clone of
  * the mount holding it: nothing appears in any mount table, the page cache
  * is shared, and a write through /proc/PID/exe meets EROFS. Needs
- * CAP_SYS_ADMIN. Returns the O_PATH fd of the file, and in *tree the
+ * CAP_SYS_ADMIN. Returns an fd of the file, and in *tree the
  * mount's: closing the last reference to that dissolves the mount, which
  * waits for an RCU grace period (~0.2 ms here), so it is kept open until
  * self_protect_release. -1 when it cannot be had. */
@@ -72,7 +72,9 @@ static int readonly_view(int *tree)
 	*tree = syscall(SYS_open_tree, AT_FDCWD, *path ? path : "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (*tree < 0)
 		return -1;
-	if (syscall(SYS_mount_setattr, *tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) == 0)
+	/* readable for exe_swap's mappings; O_PATH is enough to exec */
+	if (syscall(SYS_mount_setattr, *tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) == 0 &&
+	    (fd = openat(*tree, slash + 1, O_RDONLY | O_CLOEXEC)) < 0)
 		fd = openat(*tree, slash + 1, O_PATH | O_CLOEXEC);
 	if (fd < 0)
 		close(*tree);
@@ -166,6 +168,11 @@ void self_protect(const char *command, char **argv)
 	if (!runs_container_code(command) || exe_is_sealed())
 		return;
 	fd = readonly_view(&tree);
+	if (fd >= 0 && exe_swap(fd)) {
+		close(fd);
+		view_tree = tree;
+		return;
+	}
 	if (fd < 0)
 		fd = sealed_copy();
 	if (fd >= 0) {
