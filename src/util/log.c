@@ -49,26 +49,33 @@ static void json_escape(FILE *f, const char *s)
 	}
 }
 
+void log_time_utc(const struct timespec *ts, char *buf, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts->tv_nsec);
+}
+
 static void write_log_file(enum log_level level, const char *msg)
 {
 	char stamp[64], *line = NULL;
 	size_t len = 0;
 	struct timespec ts;
-	struct tm tm;
 	FILE *f;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	log_time_utc(&ts, stamp, sizeof(stamp));
 	f = open_memstream(&line, &len);
 	if (!f)
 		return;
 	if (logger.json) {
 		fprintf(f, "{\"level\":\"%s\",\"msg\":\"", level_names[level]);
 		json_escape(f, msg);
-		fprintf(f, "\",\"time\":\"%s.%09ldZ\"}\n", stamp, ts.tv_nsec);
+		fprintf(f, "\",\"time\":\"%s\"}\n", stamp);
 	} else {
-		fprintf(f, "%s.%09ldZ %s: %s\n", stamp, ts.tv_nsec, level_names[level], msg);
+		fprintf(f, "%s %s: %s\n", stamp, level_names[level], msg);
 	}
 	fclose(f);
 	/* a failing log write has nowhere left to be reported */
