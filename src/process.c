@@ -136,14 +136,20 @@ void process_fail(int sync_fd, struct husk_err *err)
 	_exit(1);
 }
 
+/* husk installs no handlers (and execve drops handlers anyway), but what
+ * husk's caller ignores stays ignored across execve: nohup's SIGHUP, a
+ * shell's SIGINT for a background job. Which are ignored takes a syscall
+ * per signal to learn, as much as resetting it, so every signal that can
+ * be reset is. */
 void process_reset_signals(void)
 {
-	sigset_t all;
+	sigset_t none;
 
 	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 static const struct { const char *name; int resource; } rlimit_names[] = {

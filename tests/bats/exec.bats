@@ -86,6 +86,22 @@ sorted_groups() {
 	done
 }
 
+# What husk's caller ignores is inherited by husk (bash's trap '' makes it
+# so) and must not reach the process; husk blocks signals while it waits,
+# which must not reach it either.
+@test "exec: the process starts with default signal dispositions and nothing blocked" {
+	sleeper_bundle
+	id=$(new_id)
+	running "$id"
+	run bash -c 'trap "" HUP INT QUIT USR1 PIPE TERM; grep SigIgn /proc/self/status'
+	[[ $output != *0000000000000000 ]] || fail "bash did not pass ignored signals on: the test proves nothing"
+	run bash -c 'trap "" HUP INT QUIT USR1 PIPE TERM; exec "$@"' _ \
+		"$HUSK_BIN" --root "$HUSK_ROOT" exec "$id" grep -E "^Sig(Ign|Blk)" /proc/self/status </dev/null
+	assert_success
+	assert_output "SigBlk:	0000000000000000
+SigIgn:	0000000000000000"
+}
+
 @test "exec: the process is in the container's cgroup (host and container views)" {
 	sleeper_bundle
 	id=$(new_id)
