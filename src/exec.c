@@ -51,10 +51,23 @@ static const char *const ns_files[OCI_NS_COUNT] = {
 	[OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
 };
 
+/* The namespace link of a type in dir ("mnt:[4026531841]": the inode
+ * names the namespace); ENOENT when the kernel lacks the type. readlink
+ * costs less than stat here: it needs no nsfs dentry. */
+static int ns_link(int dir, const char *type, char *buf, size_t size)
+{
+	ssize_t n = readlinkat(dir, type, buf, size - 1);
+
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
 /* The namespaces where the container differs from husk: only those are
  * entered (entering one's own user namespace is an error). pid and time
  * apply to children only, so they are entered before the clone. Each
- * /proc/PID/ns directory is opened once: the links are looked up in it. */
+ * /proc/PID/ns directory is opened once: the links are read in it. */
 static int plan_namespaces(struct exec_ctx *x, struct husk_err **err)
 {
 	char path[64];
@@ -68,15 +81,14 @@ static int plan_namespaces(struct exec_ctx *x, struct husk_err **err)
 	if (x->own_ns < 0)
 		return husk_syserr(err, "exec: inspect husk's own namespaces");
 	for (int t = 0; t < OCI_NS_COUNT; t++) {
-		struct stat a, b;
+		char a[64], b[64];
 
-		if (fstatat(theirs, ns_files[t], &a, 0) < 0) {
-			if (errno == ENOENT && fstatat(x->own_ns, ns_files[t], &b, 0) < 0)
+		if (ns_link(theirs, ns_files[t], a, sizeof(a)) < 0) {
+			if (errno == ENOENT && ns_link(x->own_ns, ns_files[t], b, sizeof(b)) < 0)
 				continue;	/* the kernel lacks this namespace type */
 			return husk_syserr(err, "exec: inspect %s namespace of pid %d", ns_files[t], x->st.pid);
 		}
-		if (fstatat(x->own_ns, ns_files[t], &b, 0) == 0 && a.st_ino == b.st_ino &&
-		    a.st_dev == b.st_dev)
+		if (ns_link(x->own_ns, ns_files[t], b, sizeof(b)) == 0 && !strcmp(a, b))
 			continue;
 		if (t == OCI_NS_PID || t == OCI_NS_TIME)
 			x->join_early |= ns_flag(t);
