@@ -169,8 +169,19 @@ static int read_mm_map(struct prctl_mm_map *m)
 	return k == sizeof(want) / sizeof(want[0]) ? 0 : -1;
 }
 
-static int set_exe(struct prctl_mm_map *m, int view)
+/* Point /proc/PID/exe at view: PR_SET_MM_EXE_FILE where husk holds
+ * CAP_SYS_RESOURCE, else the whole map (m, read once) with the exe new. */
+static int set_exe(int view, struct prctl_mm_map *m, bool *use_map)
 {
+	if (!*use_map) {
+		if (prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, view, 0, 0) == 0)
+			return 0;
+		if (errno != EPERM)
+			return -1;	/* EBUSY while husk's file is mapped */
+		if (read_mm_map(m) < 0)
+			return -1;
+		*use_map = true;
+	}
 	m->brk = (uintptr_t)sbrk(0);
 	m->exe_fd = (uint32_t)view;
 	return prctl(PR_SET_MM, PR_SET_MM_MAP, m, sizeof(*m), 0);
@@ -181,6 +192,7 @@ bool exe_swap(int view)
 	struct prctl_mm_map m;
 	struct vma v[MAX_VMAS];
 	struct stat st;
+	bool use_map = false;
 	int n;
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -188,9 +200,7 @@ bool exe_swap(int view)
 #endif
 	/* EBUSY: husk's file is still mapped, but the rest would do: husk
 	 * may change the exe file and the view is acceptable as one */
-	if (read_mm_map(&m) < 0)
-		return false;
-	if (set_exe(&m, view) == 0)
+	if (set_exe(view, &m, &use_map) == 0)
 		return true;
 	if (errno != EBUSY || fstat(view, &st) < 0)
 		return false;
@@ -202,5 +212,5 @@ bool exe_swap(int view)
 	for (int i = 0; i < n; i++)
 		if (replace(&v[i], view) < 0)
 			return false;
-	return set_exe(&m, view) == 0;
+	return set_exe(view, &m, &use_map) == 0;
 }
