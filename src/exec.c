@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "husk/caps.h"
 #include "husk/cgroup.h"
 #include "husk/cleanup.h"
 #include "husk/confine.h"
@@ -344,9 +345,13 @@ __attribute__((noreturn)) static void child(struct exec_ctx *x)
 	int fd = x->sync_fd[1];
 
 	process_reset_signals();
+	/* while husk moves this process into the cgroup; joining a user
+	 * namespace would fill the bounding set again */
+	if (!(x->join_late & CLONE_NEWUSER) && caps_apply_bounding(x->p->capabilities, &err) == 0)
+		plan.bounding_done = true;
 	if (sync_recv(fd, NULL, NULL) != SYNC_GO)
 		_exit(1);
-	if (x->join_late && setns(x->init_pidfd, (int)x->join_late) < 0)
+	if (!err && x->join_late && setns(x->init_pidfd, (int)x->join_late) < 0)
 		husk_syserr(&err, "exec: join the namespaces of the container");
 	/* entering a mount namespace puts a process at the namespace's root
 	 * mount, which is not the init's root when husk itself runs chrooted:

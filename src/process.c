@@ -219,8 +219,10 @@ static int set_groups(const struct oci_user *user, struct husk_err **err)
 	return 0;
 }
 
-static int switch_user(const struct oci_process *p, char ***envp, int keep, struct husk_err **err)
+static int switch_user(const struct oci_process *p, struct exec_plan *plan, struct husk_err **err)
 {
+	int keep = plan->caps_kept ? CAP_SYS_ADMIN : -1;
+	char ***envp = &plan->env;
 	struct user_entry u = { 0 };
 	bool known = user_by_uid("/etc/passwd", p->user.uid, &u);
 	int ret = -1;
@@ -237,7 +239,7 @@ static int switch_user(const struct oci_process *p, char ***envp, int keep, stru
 		*envp = env;
 	}
 	if (set_groups(&p->user, err) < 0 ||
-	    caps_apply_bounding(p->capabilities, err) < 0)
+	    (!plan->bounding_done && caps_apply_bounding(p->capabilities, err) < 0))
 		goto out;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
 	    setresgid(p->user.gid, p->user.gid, p->user.gid) < 0) {
@@ -334,7 +336,7 @@ int process_prepare(const struct oci_process *p, struct exec_plan *plan, struct 
 		return -1;
 	if (p->user.umask.set)
 		umask(p->user.umask.v & 0777);
-	if (switch_user(p, &plan->env, plan->caps_kept ? CAP_SYS_ADMIN : -1, err) < 0)
+	if (switch_user(p, plan, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return husk_syserr(err, "process.noNewPrivileges");
