@@ -14,7 +14,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* ts as RFC 3339 in UTC with nanoseconds, "2006-01-02T15:04:05.000000000Z".
- * No strftime: it reads /etc/localtime (tzset) even to print UTC. */
+ * No strftime or gmtime_r: glibc's read /etc/localtime (tzset) even for
+ * UTC. */
 void log_time_utc(const struct timespec *ts, char *buf, size_t size);
 
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)

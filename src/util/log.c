@@ -49,13 +49,34 @@ static void json_escape(FILE *f, const char *s)
 	}
 }
 
+/* Days since 1970-01-01 to a proleptic Gregorian date: the days are
+ * counted from 0000-03-01 in 400-year eras of 146097 days, so that the
+ * leap day ends each year. */
+static void civil_date(long long days, long long *year, int *month, int *day)
+{
+	long long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;				/* [0, 146096] */
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;	/* [0, 399] */
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);	/* [0, 365] */
+	long long mp = (5 * doy + 2) / 153;				/* March = 0 */
+
+	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*year = yoe + era * 400 + (*month <= 2);
+}
+
 void log_time_utc(const struct timespec *ts, char *buf, size_t size)
 {
-	struct tm tm;
+	long long secs = ts->tv_sec, days = secs / 86400, rem = secs % 86400, year;
+	int month, day;
 
-	gmtime_r(&ts->tv_sec, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts->tv_nsec);
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil_date(days, &year, &month, &day);
+	snprintf(buf, size, "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%09ldZ", year, month, day,
+		 rem / 3600, rem / 60 % 60, rem % 60, ts->tv_nsec);
 }
 
 static void write_log_file(enum log_level level, const char *msg)
