@@ -219,42 +219,48 @@ static int set_groups(const struct oci_user *user, struct husk_err **err)
 	return 0;
 }
 
+/* HOME from the container's /etc/passwd, "/" when the user has none;
+ * looked up only when process.env lacks it. */
+static int add_home(const struct oci_process *p, char ***envp)
+{
+	struct user_entry u = { 0 };
+	char **env;
+	int ret = -1;
+
+	if (env_get(p->env.v, "HOME"))
+		return 0;
+	env = calloc(p->env.n + 2, sizeof(char *));
+	if (!env)
+		return -1;
+	if (p->env.n)	/* v is NULL for an empty env: memcpy must not see it */
+		memcpy(env, p->env.v, p->env.n * sizeof(char *));
+	if (asprintf(&env[p->env.n], "HOME=%s",
+		     user_by_uid("/etc/passwd", p->user.uid, &u) && u.home[0] ? u.home : "/") >= 0) {
+		*envp = env;
+		ret = 0;
+	} else {
+		free(env);
+	}
+	user_entry_free(&u);
+	return ret;
+}
+
 static int switch_user(const struct oci_process *p, struct exec_plan *plan, struct husk_err **err)
 {
 	int keep = plan->caps_kept ? CAP_SYS_ADMIN : -1;
-	char ***envp = &plan->env;
-	struct user_entry u = { 0 };
-	bool known = user_by_uid("/etc/passwd", p->user.uid, &u);
-	int ret = -1;
 
-	if (!env_get(p->env.v, "HOME")) {
-		char **env = calloc(p->env.n + 2, sizeof(char *));
-
-		if (!env)
-			goto out;
-		if (p->env.n)	/* v is NULL for an empty env: memcpy must not see it */
-			memcpy(env, p->env.v, p->env.n * sizeof(char *));
-		if (asprintf(&env[p->env.n], "HOME=%s", known && u.home[0] ? u.home : "/") < 0)
-			goto out;
-		*envp = env;
-	}
+	if (add_home(p, &plan->env) < 0)
+		return husk_error(err, ENOMEM, "process.env: add HOME");
 	if (set_groups(&p->user, err) < 0 ||
 	    (!plan->bounding_done && caps_apply_bounding(p->capabilities, err) < 0))
-		goto out;
+		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
-	    setresgid(p->user.gid, p->user.gid, p->user.gid) < 0) {
-		husk_syserr(err, "process.user: set gid %u", p->user.gid);
-		goto out;
-	}
-	if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0) {
-		husk_syserr(err, "process.user: set uid %u", p->user.uid);
-		goto out;
-	}
+	    setresgid(p->user.gid, p->user.gid, p->user.gid) < 0)
+		return husk_syserr(err, "process.user: set gid %u", p->user.gid);
+	if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0)
+		return husk_syserr(err, "process.user: set uid %u", p->user.uid);
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	ret = caps_apply(p->capabilities, keep, err);
-out:
-	user_entry_free(&u);
-	return ret;
+	return caps_apply(p->capabilities, keep, err);
 }
 
 void process_close_fds(int keep_fds, const int *also, int n_also)
