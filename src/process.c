@@ -4,6 +4,7 @@
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,14 +141,19 @@ void process_fail(int sync_fd, struct husk_err *err)
  * husk's caller ignores stays ignored across execve: nohup's SIGHUP, a
  * shell's SIGINT for a background job. Which are ignored takes a syscall
  * per signal to learn, as much as resetting it, so every signal that can
- * be reset is. */
+ * be reset is. The system call itself: glibc's signal() refuses the two
+ * real-time signals it keeps for itself (32 and 33), which other programs
+ * are free to use and may have inherited ignored. */
 void process_reset_signals(void)
 {
+	/* the kernel's struct sigaction: handler, flags, restorer, mask */
+	struct { void (*handler)(int); unsigned long flags; void (*restorer)(void); uint64_t mask; }
+		dfl = { SIG_DFL, 0, NULL, 0 };
 	sigset_t none;
 
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }

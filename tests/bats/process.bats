@@ -390,15 +390,14 @@ teardown() {
 	husk_teardown
 }
 
-# What husk's caller ignores is inherited by husk (bash's trap '' makes it
-# so) and must not reach the container process; nor what husk blocks.
+# What husk's caller ignores and blocks is inherited by husk, and must not
+# reach the container process. 32 and 33 are among them: glibc keeps them
+# for itself, other programs use them.
 @test "signals: the process starts with default dispositions and nothing blocked" {
+	sigstate=$(sigstate_bin) || fail "cannot build tests/tools/sigstate"
 	make_bundle
-	run bash -c 'trap "" HUP INT QUIT USR1 PIPE TERM; grep SigIgn /proc/self/status'
-	[[ $output != *0000000000000000 ]] || fail "bash did not pass ignored signals on: the test proves nothing"
 	set_args grep -E "^Sig(Ign|Blk)" /proc/self/status
-	run bash -c 'trap "" HUP INT QUIT USR1 PIPE TERM; exec "$@"' _ \
-		"$HUSK_BIN" --root "$HUSK_ROOT" run -b "$BUNDLE" "$(new_id)" </dev/null
+	run "$sigstate" 1 2 3 10 13 15 32 33 -- "$HUSK_BIN" --root "$HUSK_ROOT" run -b "$BUNDLE" "$(new_id)" </dev/null
 	assert_success
 	assert_output "SigBlk:	0000000000000000
 SigIgn:	0000000000000000"
