@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "husk/caps.h"
 #include "husk/cgroup.h"
 #include "husk/cleanup.h"
 #include "husk/confine.h"
@@ -23,6 +24,7 @@
 #include "husk/reaper.h"
 #include "husk/sched.h"
 #include "husk/seccomp.h"
+#include "husk/selfprotect.h"
 #include "husk/state.h"
 #include "husk/terminal.h"
 #include "husk/user.h"
@@ -35,6 +37,9 @@ struct exec_ctx {
 	struct oci_process *p;	/* the process to run: cfg->process, edited */
 	int init_pidfd;
 	int init_root;	/* the init's root directory, O_PATH */
+	int own_ns;	/* husk's /proc/self/ns, O_PATH */
+	struct cgroup_layout layout;
+	bool have_layout;
 	uint64_t join_early, join_late;	/* CLONE_NEW* to enter before/after clone */
 	int sync_fd[2], pidfd, pty_master;
 	pid_t pid;
@@ -47,23 +52,44 @@ static const char *const ns_files[OCI_NS_COUNT] = {
 	[OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
 };
 
+/* The namespace link of a type in dir ("mnt:[4026531841]": the inode
+ * names the namespace); ENOENT when the kernel lacks the type. readlink
+ * costs less than stat here: it needs no nsfs dentry. */
+static int ns_link(int dir, const char *type, char *buf, size_t size)
+{
+	ssize_t n = readlinkat(dir, type, buf, size - 1);
+
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
 /* The namespaces where the container differs from husk: only those are
  * entered (entering one's own user namespace is an error). pid and time
- * apply to children only, so they are entered before the clone. */
+ * apply to children only, so they are entered before the clone. Each
+ * /proc/PID/ns directory is opened once: the links are read in it. */
 static int plan_namespaces(struct exec_ctx *x, struct husk_err **err)
 {
-	for (int t = 0; t < OCI_NS_COUNT; t++) {
-		char theirs[64], ours[64];
-		struct stat a, b;
+	char path[64];
+	cleanup_close int theirs = -1;
 
-		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", x->st.pid, ns_files[t]);
-		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_files[t]);
-		if (stat(theirs, &a) < 0) {
-			if (errno == ENOENT && stat(ours, &b) < 0)
+	snprintf(path, sizeof(path), "/proc/%d/ns", x->st.pid);
+	theirs = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (theirs < 0)
+		return husk_syserr(err, "exec: inspect the namespaces of pid %d", x->st.pid);
+	x->own_ns = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (x->own_ns < 0)
+		return husk_syserr(err, "exec: inspect husk's own namespaces");
+	for (int t = 0; t < OCI_NS_COUNT; t++) {
+		char a[64], b[64];
+
+		if (ns_link(theirs, ns_files[t], a, sizeof(a)) < 0) {
+			if (errno == ENOENT && ns_link(x->own_ns, ns_files[t], b, sizeof(b)) < 0)
 				continue;	/* the kernel lacks this namespace type */
 			return husk_syserr(err, "exec: inspect %s namespace of pid %d", ns_files[t], x->st.pid);
 		}
-		if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		if (ns_link(x->own_ns, ns_files[t], b, sizeof(b)) == 0 && !strcmp(a, b))
 			continue;
 		if (t == OCI_NS_PID || t == OCI_NS_TIME)
 			x->join_early |= ns_flag(t);
@@ -253,22 +279,48 @@ static int build_process(struct exec_ctx *x, struct husk_err **err)
 	return 0;
 }
 
+/* The container's status as state_status derives it, from facts read once
+ * for exec as a whole: the pidfd taken here pins the init (it is checked
+ * to be the same process after opening), and the cgroup layout detected
+ * for the freezer is the one spawn joins. */
+static const char *status(struct exec_ctx *x, struct husk_err **err)
+{
+	enum cgroup_freezer f;
+
+	if (!x->st.created_done)
+		return state_status(&x->sd, &x->st);
+	x->init_pidfd = proc_pidfd(x->st.pid, x->st.pid_start);
+	if (x->init_pidfd < 0)
+		return "stopped";
+	if (faccessat(x->sd.fd, STATE_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return "created";
+	if (cgroup_layout_detect(&x->layout, err) < 0)
+		return NULL;
+	x->have_layout = true;
+	f = x->st.cgroup_path ? cgroup_freezer_state(&x->layout, x->st.cgroup_path) : CGROUP_THAWED;
+	return f == CGROUP_FROZEN || f == CGROUP_FREEZING ? "paused" : "running";
+}
+
 static int load(struct exec_ctx *x, struct husk_err **err)
 {
-	const char *status;
+	const char *st;
 	char path[4096];
 
 	if (state_open(x->o->root, x->o->id, false, &x->sd, err) < 0 ||
 	    state_read(&x->sd, &x->st, err) < 0)
 		return -1;
-	status = state_status(&x->sd, &x->st);
-	if (!strcmp(status, "stopped") || !strcmp(status, "creating"))
-		return husk_error(err, 0, "exec: container \"%s\" is %s", x->o->id, status);
-	if (!strcmp(status, "paused") && !x->o->ignore_paused)
+	st = status(x, err);
+	if (!st)
+		return husk_err_wrap(err, "exec: container \"%s\"", x->o->id);
+	if (!strcmp(st, "stopped") || !strcmp(st, "creating"))
+		return husk_error(err, 0, "exec: container \"%s\" is %s", x->o->id, st);
+	if (!strcmp(st, "paused") && !x->o->ignore_paused)
 		return husk_error(err, 0, "exec: container \"%s\" is paused (use --ignore-paused)", x->o->id);
-	x->init_pidfd = proc_pidfd(x->st.pid, x->st.pid_start);
-	if (x->init_pidfd < 0)
-		return husk_error(err, 0, "exec: container \"%s\" is not running", x->o->id);
+	if (!x->have_layout) {
+		if (cgroup_layout_detect(&x->layout, err) < 0)
+			return -1;
+		x->have_layout = true;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/root", x->st.pid);
 	x->init_root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (x->init_root < 0)
@@ -293,9 +345,13 @@ __attribute__((noreturn)) static void child(struct exec_ctx *x)
 	int fd = x->sync_fd[1];
 
 	process_reset_signals();
+	/* while husk moves this process into the cgroup; joining a user
+	 * namespace would fill the bounding set again */
+	if (!(x->join_late & CLONE_NEWUSER) && caps_apply_bounding(x->p->capabilities, &err) == 0)
+		plan.bounding_done = true;
 	if (sync_recv(fd, NULL, NULL) != SYNC_GO)
 		_exit(1);
-	if (x->join_late && setns(x->init_pidfd, (int)x->join_late) < 0)
+	if (!err && x->join_late && setns(x->init_pidfd, (int)x->join_late) < 0)
 		husk_syserr(&err, "exec: join the namespaces of the container");
 	/* entering a mount namespace puts a process at the namespace's root
 	 * mount, which is not the init's root when husk itself runs chrooted:
@@ -341,7 +397,6 @@ static int forward_notify_fd(struct exec_ctx *x, int fd, struct husk_err **err)
 
 static int spawn(struct exec_ctx *x, struct husk_err **err)
 {
-	struct cgroup_layout l;
 	cleanup_free char *text = NULL;
 	/* husk's own pid and time namespaces: joining the container's only
 	 * sets those of husk's next children, which must be the exec'd
@@ -354,10 +409,10 @@ static int spawn(struct exec_ctx *x, struct husk_err **err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync_fd) < 0)
 		return husk_syserr(err, "exec: create sync socket");
 	if ((x->join_early & CLONE_NEWPID) &&
-	    (own_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)) < 0)
+	    (own_pid = openat(x->own_ns, "pid", O_RDONLY | O_CLOEXEC)) < 0)
 		return husk_syserr(err, "exec: open husk's pid namespace");
 	if ((x->join_early & CLONE_NEWTIME) &&
-	    (own_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC)) < 0)
+	    (own_time = openat(x->own_ns, "time", O_RDONLY | O_CLOEXEC)) < 0)
 		return husk_syserr(err, "exec: open husk's time namespace");
 	if (x->join_early && setns(x->init_pidfd, (int)x->join_early) < 0)
 		return husk_syserr(err, "exec: join the pid namespace of the container");
@@ -376,10 +431,7 @@ static int spawn(struct exec_ctx *x, struct husk_err **err)
 	    sched_apply_affinity(x->pid, x->p->exec_cpu_affinity->initial,
 				 "process.execCPUAffinity.initial", err) < 0)
 		return -1;
-	if (cgroup_layout_detect(&l, err) < 0)
-		return -1;
-	ret = cgroup_enter(&l, x->st.cgroup_path, x->pid, &owned, err);
-	cgroup_layout_free(&l);
+	ret = cgroup_enter(&x->layout, x->st.cgroup_path, x->pid, &owned, err);
 	if (ret < 0 || sync_send(x->sync_fd[0], SYNC_GO, NULL) < 0)
 		return ret < 0 ? -1 : husk_syserr(err, "exec: start the process");
 	for (;;) {
@@ -418,6 +470,10 @@ static void exec_ctx_free(struct exec_ctx *x)
 			close(x->sync_fd[i]);
 	if (x->init_root >= 0)
 		close(x->init_root);
+	if (x->own_ns >= 0)
+		close(x->own_ns);
+	if (x->have_layout)
+		cgroup_layout_free(&x->layout);
 	if (x->init_pidfd >= 0)
 		close(x->init_pidfd);
 	if (x->pidfd >= 0)
@@ -433,7 +489,7 @@ static void exec_ctx_free(struct exec_ctx *x)
 
 int container_exec(const struct exec_opts *o, struct husk_err **err)
 {
-	struct exec_ctx x = { .o = o, .sd = { .fd = -1 }, .init_pidfd = -1, .init_root = -1,
+	struct exec_ctx x = { .o = o, .sd = { .fd = -1 }, .init_pidfd = -1, .init_root = -1, .own_ns = -1,
 			      .sync_fd = { -1, -1 }, .pidfd = -1, .pty_master = -1 };
 	sigset_t old;
 	int ret = -1;
@@ -444,6 +500,8 @@ int container_exec(const struct exec_opts *o, struct husk_err **err)
 		goto out;
 	if (spawn(&x, err) < 0)
 		goto undo;
+	/* while the process runs rather than at exit */
+	self_protect_release();
 	/* past this point the process runs: a failure must not leave it
 	 * running in the container with nobody told of it */
 	if (o->pid_file && fs_write_pid_file(o->pid_file, x.pid, err) < 0)

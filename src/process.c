@@ -4,6 +4,7 @@
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,14 +137,25 @@ void process_fail(int sync_fd, struct husk_err *err)
 	_exit(1);
 }
 
+/* husk installs no handlers (and execve drops handlers anyway), but what
+ * husk's caller ignores stays ignored across execve: nohup's SIGHUP, a
+ * shell's SIGINT for a background job. Which are ignored takes a syscall
+ * per signal to learn, as much as resetting it, so every signal that can
+ * be reset is. The system call itself: glibc's signal() refuses the two
+ * real-time signals it keeps for itself (32 and 33), which other programs
+ * are free to use and may have inherited ignored. */
 void process_reset_signals(void)
 {
-	sigset_t all;
+	/* the kernel's struct sigaction: handler, flags, restorer, mask */
+	struct { void (*handler)(int); unsigned long flags; void (*restorer)(void); uint64_t mask; }
+		dfl = { SIG_DFL, 0, NULL, 0 };
+	sigset_t none;
 
 	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 static const struct { const char *name; int resource; } rlimit_names[] = {
@@ -213,40 +225,48 @@ static int set_groups(const struct oci_user *user, struct husk_err **err)
 	return 0;
 }
 
-static int switch_user(const struct oci_process *p, char ***envp, int keep, struct husk_err **err)
+/* HOME from the container's /etc/passwd, "/" when the user has none;
+ * looked up only when process.env lacks it. */
+static int add_home(const struct oci_process *p, char ***envp)
 {
 	struct user_entry u = { 0 };
-	bool known = user_by_uid("/etc/passwd", p->user.uid, &u);
+	char **env;
 	int ret = -1;
 
-	if (!env_get(p->env.v, "HOME")) {
-		char **env = calloc(p->env.n + 2, sizeof(char *));
-
-		if (!env)
-			goto out;
-		if (p->env.n)	/* v is NULL for an empty env: memcpy must not see it */
-			memcpy(env, p->env.v, p->env.n * sizeof(char *));
-		if (asprintf(&env[p->env.n], "HOME=%s", known && u.home[0] ? u.home : "/") < 0)
-			goto out;
+	if (env_get(p->env.v, "HOME"))
+		return 0;
+	env = calloc(p->env.n + 2, sizeof(char *));
+	if (!env)
+		return -1;
+	if (p->env.n)	/* v is NULL for an empty env: memcpy must not see it */
+		memcpy(env, p->env.v, p->env.n * sizeof(char *));
+	if (asprintf(&env[p->env.n], "HOME=%s",
+		     user_by_uid("/etc/passwd", p->user.uid, &u) && u.home[0] ? u.home : "/") >= 0) {
 		*envp = env;
+		ret = 0;
+	} else {
+		free(env);
 	}
-	if (set_groups(&p->user, err) < 0 ||
-	    caps_apply_bounding(p->capabilities, err) < 0)
-		goto out;
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
-	    setresgid(p->user.gid, p->user.gid, p->user.gid) < 0) {
-		husk_syserr(err, "process.user: set gid %u", p->user.gid);
-		goto out;
-	}
-	if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0) {
-		husk_syserr(err, "process.user: set uid %u", p->user.uid);
-		goto out;
-	}
-	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	ret = caps_apply(p->capabilities, keep, err);
-out:
 	user_entry_free(&u);
 	return ret;
+}
+
+static int switch_user(const struct oci_process *p, struct exec_plan *plan, struct husk_err **err)
+{
+	int keep = plan->caps_kept ? CAP_SYS_ADMIN : -1;
+
+	if (add_home(p, &plan->env) < 0)
+		return husk_error(err, ENOMEM, "process.env: add HOME");
+	if (set_groups(&p->user, err) < 0 ||
+	    (!plan->bounding_done && caps_apply_bounding(p->capabilities, err) < 0))
+		return -1;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
+	    setresgid(p->user.gid, p->user.gid, p->user.gid) < 0)
+		return husk_syserr(err, "process.user: set gid %u", p->user.gid);
+	if (setresuid(p->user.uid, p->user.uid, p->user.uid) < 0)
+		return husk_syserr(err, "process.user: set uid %u", p->user.uid);
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	return caps_apply(p->capabilities, keep, err);
 }
 
 void process_close_fds(int keep_fds, const int *also, int n_also)
@@ -328,7 +348,7 @@ int process_prepare(const struct oci_process *p, struct exec_plan *plan, struct 
 		return -1;
 	if (p->user.umask.set)
 		umask(p->user.umask.v & 0777);
-	if (switch_user(p, &plan->env, plan->caps_kept ? CAP_SYS_ADMIN : -1, err) < 0)
+	if (switch_user(p, plan, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return husk_syserr(err, "process.noNewPrivileges");

@@ -15,6 +15,7 @@
 #include "husk/cgroup.h"
 #include "husk/cleanup.h"
 #include "husk/fs.h"
+#include "husk/log.h"
 #include "husk/proc.h"
 #include "husk/state.h"
 
@@ -413,13 +414,9 @@ const char *state_status(const struct state_dir *sd, const struct container_stat
 void state_now(char *buf, size_t size)
 {
 	struct timespec ts;
-	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	/* by hand: strftime loads the time zone (/etc/localtime) for nothing */
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+	log_time_utc(&ts, buf, size);
 }
 
 int state_write_exit(const struct state_dir *sd, int wait_status, struct husk_err **err)

@@ -1,4 +1,5 @@
-/* Capability sets of the container process, through libcap-ng. The five
+/* Capability sets of the container process, with capset and prctl (one
+ * capset per change, bounding bits dropped only where set). The five
  * sets are set exactly as configured. A name that is no capability at all
  * is refused when the config is validated; a capability this kernel lacks,
  * or that husk itself does not hold (so cannot grant), is left out with a

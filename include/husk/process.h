@@ -33,6 +33,10 @@ struct exec_plan {
 	const struct oci_linux *lx;		/* linux.personality */
 	const struct seccomp_prog *seccomp;	/* compiled by husk before the clone */
 	int sync_fd;		/* where a notify fd goes (SYNC_SECCOMP) */
+	/* caps_apply_bounding ran already: the bounding set depends on no
+	 * namespace but the user one, so it can be cut while husk still
+	 * works on the process (cgroup) */
+	bool bounding_done;
 	/* set by process_prepare */
 	bool caps_kept;		/* CAP_SYS_ADMIN kept until the filter is in */
 };

@@ -14,7 +14,7 @@
 
 /* Every list comes from the code that implements it: the hook names of the
  * config parser, the option tables of mount.c, the seccomp tables, the
- * capabilities libcap-ng resolves. */
+ * capabilities caps.c names. */
 int cmd_features(const struct husk_globals *g, int argc, char **argv, struct husk_err **err)
 {
 	const struct arg_opt opts[] = { { NULL } };

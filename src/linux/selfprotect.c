@@ -11,6 +11,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <limits.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "husk/log.h"
@@ -49,14 +50,17 @@ static bool exe_is_sealed(void)
 /* husk's own file seen through a private, detached, read-only clone of
  * the mount holding it: nothing appears in any mount table, the page cache
  * is shared, and a write through /proc/PID/exe meets EROFS. Needs
- * CAP_SYS_ADMIN; -1 when it cannot be had. */
-static int readonly_view(void)
+ * CAP_SYS_ADMIN. Returns an fd of the file, and in *tree the
+ * mount's: closing the last reference to that dissolves the mount, which
+ * waits for an RCU grace period (~0.2 ms here), so it is kept open until
+ * self_protect_release. -1 when it cannot be had. */
+static int readonly_view(int *tree)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
 	char path[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
 	char *slash;
-	int tree, fd;
+	int fd = -1;
 
 	if (n <= 0 || n >= (ssize_t)sizeof(path) - 1)
 		return -1;
@@ -65,13 +69,15 @@ static int readonly_view(void)
 	if (!slash || strstr(path, " (deleted)"))
 		return -1;
 	*slash = '\0';
-	tree = syscall(SYS_open_tree, AT_FDCWD, *path ? path : "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0)
+	*tree = syscall(SYS_open_tree, AT_FDCWD, *path ? path : "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (*tree < 0)
 		return -1;
-	fd = -1;
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) == 0)
-		fd = openat(tree, slash + 1, O_PATH | O_CLOEXEC);
-	close(tree);
+	/* readable for exe_swap's mappings; O_PATH is enough to exec */
+	if (syscall(SYS_mount_setattr, *tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) == 0 &&
+	    (fd = openat(*tree, slash + 1, O_RDONLY | O_CLOEXEC)) < 0)
+		fd = openat(*tree, slash + 1, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		close(*tree);
 	return fd;
 }
 
@@ -109,27 +115,72 @@ fail:
 	return -1;
 }
 
+/* The read-only view's mount after the re-exec, inherited on purpose. */
+static int view_tree = -1;
+
+/* SEALED_ENV holds the fd of the read-only view's mount ("1" after a
+ * memfd copy, which needs no keeping). */
+static void adopt_view(const char *value)
+{
+	char *end;
+	long fd = strtol(value, &end, 10);
+	struct stat tree, exe;
+
+	if (*end || fd <= 2 || fd > INT_MAX || fstat((int)fd, &tree) < 0 || !S_ISDIR(tree.st_mode) ||
+	    stat("/proc/self/exe", &exe) < 0 || tree.st_dev != exe.st_dev)
+		return;
+	fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	view_tree = (int)fd;
+}
+
+void self_protect_release(void)
+{
+	if (view_tree >= 0)
+		close(view_tree);
+	view_tree = -1;
+}
+
+/* tree: the mount to keep across the exec, -1 for none */
+static void reexec(int fd, int tree, char **argv)
+{
+	char value[16];
+
+	snprintf(value, sizeof(value), "%d", tree >= 0 ? tree : 1);
+	if (tree >= 0 && fcntl(tree, F_SETFD, 0) < 0)
+		return;
+	setenv(SEALED_ENV, value, 1);
+	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+	unsetenv(SEALED_ENV);
+}
+
 void self_protect(const char *command, char **argv)
 {
-	int mfd;
+	const char *sealed = getenv(SEALED_ENV);
+	int fd, tree = -1;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (getenv(SEALED_ENV)) {
+	if (sealed) {
+		adopt_view(sealed);
 		unsetenv(SEALED_ENV);
 		prctl(PR_SET_NAME, "husk", 0, 0, 0);	/* not the fd number */
 		return;
 	}
 	if (!runs_container_code(command) || exe_is_sealed())
 		return;
-	mfd = readonly_view();
-	if (mfd < 0)
-		mfd = sealed_copy();
-	if (mfd >= 0) {
-		setenv(SEALED_ENV, "1", 1);
-		syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
-		unsetenv(SEALED_ENV);
-		close(mfd);
+	fd = readonly_view(&tree);
+	if (fd >= 0 && exe_swap(fd)) {
+		close(fd);
+		view_tree = tree;
+		return;
 	}
+	if (fd < 0)
+		fd = sealed_copy();
+	if (fd >= 0) {
+		reexec(fd, tree, argv);
+		close(fd);
+	}
+	if (tree >= 0)
+		close(tree);
 	log_warn("cannot run from a sealed copy of husk (%s): /proc/PID/exe of husk processes "
 		 "will name the binary on the host", strerror(errno));
 }

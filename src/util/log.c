@@ -49,26 +49,54 @@ static void json_escape(FILE *f, const char *s)
 	}
 }
 
+/* Days since 1970-01-01 to a proleptic Gregorian date: the days are
+ * counted from 0000-03-01 in 400-year eras of 146097 days, so that the
+ * leap day ends each year. */
+static void civil_date(long long days, long long *year, int *month, int *day)
+{
+	long long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;				/* [0, 146096] */
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;	/* [0, 399] */
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);	/* [0, 365] */
+	long long mp = (5 * doy + 2) / 153;				/* March = 0 */
+
+	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*year = yoe + era * 400 + (*month <= 2);
+}
+
+void log_time_utc(const struct timespec *ts, char *buf, size_t size)
+{
+	long long secs = ts->tv_sec, days = secs / 86400, rem = secs % 86400, year;
+	int month, day;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil_date(days, &year, &month, &day);
+	snprintf(buf, size, "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%09ldZ", year, month, day,
+		 rem / 3600, rem / 60 % 60, rem % 60, ts->tv_nsec);
+}
+
 static void write_log_file(enum log_level level, const char *msg)
 {
 	char stamp[64], *line = NULL;
 	size_t len = 0;
 	struct timespec ts;
-	struct tm tm;
 	FILE *f;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	log_time_utc(&ts, stamp, sizeof(stamp));
 	f = open_memstream(&line, &len);
 	if (!f)
 		return;
 	if (logger.json) {
 		fprintf(f, "{\"level\":\"%s\",\"msg\":\"", level_names[level]);
 		json_escape(f, msg);
-		fprintf(f, "\",\"time\":\"%s.%09ldZ\"}\n", stamp, ts.tv_nsec);
+		fprintf(f, "\",\"time\":\"%s\"}\n", stamp);
 	} else {
-		fprintf(f, "%s.%09ldZ %s: %s\n", stamp, ts.tv_nsec, level_names[level], msg);
+		fprintf(f, "%s %s: %s\n", stamp, level_names[level], msg);
 	}
 	fclose(f);
 	/* a failing log write has nowhere left to be reported */

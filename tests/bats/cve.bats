@@ -41,6 +41,27 @@ have_exec() {
 	assert_equal "$(sha256sum <"$HUSK_BIN")" "$before"
 }
 
+# /proc/PID/map_files and the mappings themselves are other ways to the
+# file: whether husk re-exec'd from the read-only view or moved onto it in
+# place, the waiting init maps husk's file only through the view.
+@test "CVE-2019-5736: no mapping of a husk process is of the writable binary" {
+	husk_copy
+	bin=$(realpath "$HUSK_BIN")
+	make_bundle
+	set_args sleep 1000
+	id=$(new_id)
+	create_container "$id"
+	pid=$(container_pid "$id")
+	cp "/proc/$pid/maps" "$BATS_TEST_TMPDIR/maps"
+	run grep -F -- "$bin" "$BATS_TEST_TMPDIR/maps"
+	assert_output ""
+	run awk -v ino="$(stat -c %i "$bin")" '$5 == ino' "$BATS_TEST_TMPDIR/maps"
+	[ -n "$output" ] || fail "husk's file is not mapped at all: the test proves nothing"
+	for f in /proc/$pid/map_files/*; do
+		[ "$(readlink "$f")" != "$bin" ] || fail "$f is the writable binary"
+	done
+}
+
 # Two containers share a pid namespace: the first sees the second's init
 # while it waits to exec (running husk code). Same user, same capabilities:
 # only husk being non-dumpable keeps /proc/PID/exe (and environ, fd, mem)

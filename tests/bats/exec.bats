@@ -86,6 +86,21 @@ sorted_groups() {
 	done
 }
 
+# What husk's caller ignores and blocks is inherited by husk, and must not
+# reach the process; husk blocks signals itself while it waits. 32 and 33
+# are among them: glibc keeps them for itself, other programs use them.
+@test "exec: the process starts with default signal dispositions and nothing blocked" {
+	sigstate=$(sigstate_bin) || fail "cannot build tests/tools/sigstate"
+	sleeper_bundle
+	id=$(new_id)
+	running "$id"
+	run "$sigstate" 1 2 3 10 13 15 32 33 -- "$HUSK_BIN" --root "$HUSK_ROOT" exec "$id" \
+		grep -E "^Sig(Ign|Blk)" /proc/self/status </dev/null
+	assert_success
+	assert_output "SigBlk:	0000000000000000
+SigIgn:	0000000000000000"
+}
+
 @test "exec: the process is in the container's cgroup (host and container views)" {
 	sleeper_bundle
 	id=$(new_id)

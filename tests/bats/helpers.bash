@@ -378,6 +378,15 @@ clean_leaks() {
 	done
 }
 
+# sigstate_bin: tests/tools/sigstate (run a command with signals ignored
+# and blocked), built when missing; fails when it cannot be built
+sigstate_bin() {
+	local b=$HUSK_SRC/build/tools/sigstate
+	[ -x "$b" ] || make -C "$HUSK_SRC" --no-print-directory build/tools/sigstate >/dev/null 2>&1 ||
+		return 1
+	echo "$b"
+}
+
 # ------------------------------------------------------------ setup/teardown
 
 # The binary under test is snapshotted once per bats run (other work may

@@ -389,3 +389,16 @@ teardown() {
 	fi
 	husk_teardown
 }
+
+# What husk's caller ignores and blocks is inherited by husk, and must not
+# reach the container process. 32 and 33 are among them: glibc keeps them
+# for itself, other programs use them.
+@test "signals: the process starts with default dispositions and nothing blocked" {
+	sigstate=$(sigstate_bin) || fail "cannot build tests/tools/sigstate"
+	make_bundle
+	set_args grep -E "^Sig(Ign|Blk)" /proc/self/status
+	run "$sigstate" 1 2 3 10 13 15 32 33 -- "$HUSK_BIN" --root "$HUSK_ROOT" run -b "$BUNDLE" "$(new_id)" </dev/null
+	assert_success
+	assert_output "SigBlk:	0000000000000000
+SigIgn:	0000000000000000"
+}
