@@ -28,6 +28,7 @@
 #include "husk/proc.h"
 #include "husk/init.h"
 #include "husk/seccomp.h"
+#include "husk/selfprotect.h"
 #include "husk/state.h"
 #include "husk/terminal.h"
 
@@ -208,7 +209,7 @@ static int spawn_init(struct create_ctx *c, struct husk_err **err)
 		return -1;
 	if (c->pid == 0) {
 		struct init_ctx ic = {
-			.cfg = c->cfg, .rootfs = c->rootfs, .ns = &c->ns,
+			.cfg = c->cfg, .rootfs = c->rootfs, .ns = &c->ns, .cgroups = &c->cgroups,
 			.sync_fd = c->sync_fd[1], .gate_fd = c->gate_fd,
 			.keep_fds = c->keep_fds, .no_pivot = c->o->no_pivot,
 			.no_new_keyring = c->o->no_new_keyring, .keyring_name = c->o->id,
@@ -386,6 +387,8 @@ static int finish_init(struct create_ctx *c, struct husk_err **err)
 	 * husk makes the cgroups): its error is still there to read */
 	if (sync_send(c->sync_fd[0], SYNC_GO, NULL) < 0 && errno != EPIPE)
 		return husk_syserr(err, "start the container init");
+	/* its RCU wait overlaps the init's set-up rather than husk's exit */
+	self_protect_release();
 	msg = serve_init(c, &text, err);
 	if (msg < 0)
 		return -1;

@@ -15,6 +15,7 @@
 #include "husk/crashpoint.h"
 #include "husk/hooks.h"
 #include "husk/log.h"
+#include "husk/process.h"
 
 #define OUTPUT_KEEP 2048	/* the tail of a hook's output kept for errors */
 
@@ -100,15 +101,11 @@ __attribute__((noreturn)) static void hook_child(const struct oci_hook *h, int i
 						 char *const *env)
 {
 	char *const argv0[] = { h->path, NULL };
-	sigset_t none;
 
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(126);
 	syscall(SYS_close_range, 3, ~0U, 0);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
+	process_reset_signals();
 	execve(h->path, h->args.n ? h->args.v : argv0, env);
 	dprintf(2, "exec \"%s\": %s", h->path, strerror(errno));
 	_exit(127);

@@ -116,7 +116,8 @@ static int setup(struct init_ctx *ctx, struct exec_plan *plan, struct husk_err *
 	const struct oci_config *cfg = ctx->cfg;
 	bool in_userns = ctx->ns->new_userns || ctx->ns->join_fd[OCI_NS_USER] >= 0;
 	struct rootfs_opts ro = { .rootfs = ctx->rootfs, .no_pivot = ctx->no_pivot,
-				  .in_userns = in_userns, .before_pivot = create_hooks,
+				  .in_userns = in_userns, .cgroups = ctx->cgroups,
+				  .before_pivot = create_hooks,
 				  .in_cgroup = join_cgroup, .arg = ctx };
 
 	/* nothing works in a user namespace before its id maps */

@@ -9,6 +9,8 @@
 
 #include "husk/namespaces.h"
 #include "husk/oci.h"
+
+struct cgroup_layout;
 #include "husk/process.h"
 
 struct seccomp_prog;
@@ -17,6 +19,7 @@ struct init_ctx {
 	const struct oci_config *cfg;
 	const char *rootfs;
 	const struct ns_plan *ns;
+	const struct cgroup_layout *cgroups;	/* detected by husk before the clone */
 	int sync_fd;		/* the init's end of the sync pair */
 	int gate_fd;		/* exec fifo, opened O_RDWR by the parent */
 	int keep_fds;		/* fds 3 .. 3+keep_fds-1 go to the container */

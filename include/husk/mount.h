@@ -8,6 +8,8 @@
 #include "husk/error.h"
 #include "husk/oci.h"
 
+struct cgroup_layout;
+
 struct mount_opts {
 	unsigned long flags;		/* MS_* to set */
 	unsigned long propagation;	/* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE (|MS_REC) */
@@ -29,6 +31,7 @@ const char **mount_option_names(void);
 
 /* Mount m at its destination inside the tree rooted at rootfd. in_userns
  * selects the ways that work inside a user namespace. */
-int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk_err **err);
+int mount_one(int rootfd, const struct oci_mount *m, bool in_userns,
+	      const struct cgroup_layout *cgroups, struct husk_err **err);
 
 #endif

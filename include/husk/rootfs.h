@@ -9,10 +9,13 @@
 #include "husk/error.h"
 #include "husk/oci.h"
 
+struct cgroup_layout;
+
 struct rootfs_opts {
 	const char *rootfs;	/* absolute host path */
 	bool no_pivot;
 	bool in_userns;
+	const struct cgroup_layout *cgroups;	/* the host's, as husk found it */
 	/* called with the mounts made, right before pivot_root, with the
 	 * rootfs as cwd: the createRuntime/createContainer hook point */
 	int (*before_pivot)(void *arg, struct husk_err **err);

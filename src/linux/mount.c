@@ -473,41 +473,31 @@ static int mount_hierarchies(const struct cgroup_layout *l, int top, const char 
  * mount per controller (its root the container's own cgroup: see
  * mount_hierarchy). */
 static int mount_cgroup(int rootfd, const char *dest, const struct mount_opts *o,
-			struct husk_err **err)
+			const struct cgroup_layout *l, struct husk_err **err)
 {
 	unsigned long flags = (o->flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	struct cgroup_layout l;
 	cleanup_close int fd = -1, top = -1;
 	char path[FS_FD_PATH_MAX];
-	int ret = -1;
 
-	if (cgroup_layout_detect(&l, err) < 0)
-		return -1;
 	fd = fs_open_in_root(rootfd, dest, FS_DIR, err);
 	if (fd < 0)
-		goto out;
-	if (l.mode == CGROUP_V2) {
-		ret = 0;
+		return -1;
+	if (l->mode == CGROUP_V2) {
 		if (mount("cgroup2", fs_fd_path(fd, path), "cgroup2", flags | (o->flags & MS_RDONLY), NULL) < 0)
-			ret = husk_syserr(err, "mount cgroup2 on \"%s\"", dest);
-		goto out;
+			return husk_syserr(err, "mount cgroup2 on \"%s\"", dest);
+		return 0;
 	}
-	if (mount("tmpfs", fs_fd_path(fd, path), "tmpfs", flags, "mode=755") < 0) {
-		husk_syserr(err, "mount tmpfs on \"%s\"", dest);
-		goto out;
-	}
+	if (mount("tmpfs", fs_fd_path(fd, path), "tmpfs", flags, "mode=755") < 0)
+		return husk_syserr(err, "mount tmpfs on \"%s\"", dest);
 	/* fd is the directory the tmpfs covers; its root is found from the
 	 * container's root once */
 	top = fs_open_in_root(rootfd, dest, FS_ANY, err);
-	if (top < 0 || mount_hierarchies(&l, top, dest, flags | (o->flags & MS_RDONLY), err) < 0)
-		goto out;
-	ret = 0;
+	if (top < 0 || mount_hierarchies(l, top, dest, flags | (o->flags & MS_RDONLY), err) < 0)
+		return -1;
 	if ((o->flags & MS_RDONLY) && mount(NULL, fs_fd_path(top, path), NULL,
 					    MS_REMOUNT | MS_RDONLY | flags, "mode=755") < 0)
-		ret = husk_syserr(err, "remount \"%s\" read-only", dest);
-out:
-	cgroup_layout_free(&l);
-	return ret;
+		return husk_syserr(err, "remount \"%s\" read-only", dest);
+	return 0;
 }
 
 /* What is done to a mount once it is in place (bind remount, tmpcopyup,
@@ -531,7 +521,8 @@ static int finish_mount(int rootfd, const char *dest, const struct mount_opts *o
 	return apply_after(top, dest, o, err);
 }
 
-int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk_err **err)
+int mount_one(int rootfd, const struct oci_mount *m, bool in_userns,
+	      const struct cgroup_layout *cgroups, struct husk_err **err)
 {
 	struct mount_opts o;
 	cleanup_close int fd = -1, under = -1;
@@ -548,7 +539,7 @@ int mount_one(int rootfd, const struct oci_mount *m, bool in_userns, struct husk
 	if (type && !strcmp(type, "bind"))
 		o.bind = true;
 	if (!o.bind && type && !strcmp(type, "cgroup")) {
-		ret = mount_cgroup(rootfd, m->destination, &o, err);
+		ret = mount_cgroup(rootfd, m->destination, &o, cgroups, err);
 		goto out;
 	}
 	/* tmpcopyup copies what is there: a directory husk makes has nothing,

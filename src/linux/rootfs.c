@@ -169,7 +169,7 @@ int rootfs_setup(const struct oci_config *cfg, const struct rootfs_opts *o,
 				return -1;
 			in_cgroup = true;
 		}
-		if (mount_one(rootfd, &cfg->mounts[i], o->in_userns, err) < 0)
+		if (mount_one(rootfd, &cfg->mounts[i], o->in_userns, o->cgroups, err) < 0)
 			return husk_err_wrap(err, "mounts[%zu]", i);
 	}
 	if (!in_cgroup && o->in_cgroup(o->arg, err) < 0)

@@ -269,3 +269,17 @@ LONG=(sh -c 'touch /started; exec sleep 1000')
 	assert_output_contains '.hooks.poststart[0].path'
 	no_leftovers
 }
+
+# What husk's caller ignores and blocks must not reach the hooks either
+# (32 and 33 included, which glibc's signal() refuses to reset).
+@test "hooks: a hook starts with default dispositions and nothing blocked" {
+	sigstate=$(sigstate_bin) || fail "cannot build tests/tools/sigstate"
+	make_bundle
+	cfg '.hooks.prestart = [{path: "/bin/sh", args: ["sh", "-c", "grep -E \"^Sig(Ign|Blk)\" /proc/self/status >\($f)"]}]' \
+		--arg f "$BATS_TEST_TMPDIR/sig"
+	run "$sigstate" 1 2 3 10 13 15 32 33 -- "$HUSK_BIN" --root "$HUSK_ROOT" run -b "$BUNDLE" "$(new_id)" </dev/null
+	assert_success
+	run cat "$BATS_TEST_TMPDIR/sig"
+	assert_output "SigBlk:	0000000000000000
+SigIgn:	0000000000000000"
+}
