@@ -9,6 +9,9 @@
 /* Start time (clock ticks since boot, /proc/PID/stat field 22) and state
  * letter of a pid. Returns -1 if it does not exist. */
 int proc_stat(pid_t pid, uint64_t *start_time, char *state);
+/* /proc/PID/stat (pid 0: this process) read into buf: the text after the
+ * command name, which starts with field 3 (state). NULL when unreadable. */
+char *proc_stat_fields(pid_t pid, char *buf, size_t size);
 /* True when pid is alive (not a zombie) and still the process that started
  * at start_time: a recycled pid is not "alive". */
 bool proc_alive(pid_t pid, uint64_t start_time);

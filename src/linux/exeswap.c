@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "husk/proc.h"
 #include "husk/selfprotect.h"
 
 /* the linker's name for where the ELF header of husk's image is mapped */
@@ -146,22 +147,12 @@ static int read_mm_map(struct prctl_mm_map *m)
 		{ 50, offsetof(struct prctl_mm_map, env_start) },
 		{ 51, offsetof(struct prctl_mm_map, env_end) },
 	};
-	char buf[1024], *p, *save = NULL;
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC), field = 2;
+	char buf[1024], *p = proc_stat_fields(0, buf, sizeof(buf)), *save = NULL;
+	int field = 2;
 	size_t k = 0;
-	ssize_t n;
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* the command name may hold anything: fields go on after the last ')' */
-	p = strrchr(buf, ')');
 	memset(m, 0, sizeof(*m));
-	for (p = p ? strtok_r(p + 1, " \n", &save) : NULL; p && k < sizeof(want) / sizeof(want[0]);
+	for (p = p ? strtok_r(p, " \n", &save) : NULL; p && k < sizeof(want) / sizeof(want[0]);
 	     p = strtok_r(NULL, " \n", &save)) {
 		if (++field == want[k].field)
 			*(uint64_t *)((char *)m + want[k++].at) = strtoull(p, NULL, 10);

@@ -10,26 +10,33 @@
 
 #include "husk/proc.h"
 
-int proc_stat(pid_t pid, uint64_t *start_time, char *state)
+char *proc_stat_fields(pid_t pid, char *buf, size_t size)
 {
-	char path[64], buf[1024];
-	unsigned long long start = 0;
-	char st = 0, *p;
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(pid ? path : "/proc/self/stat", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return NULL;
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return -1;
+		return NULL;
 	buf[n] = '\0';
 	/* comm may contain spaces and ')': fields restart after the last ')' */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u"
+	buf = strrchr(buf, ')');
+	return buf ? buf + 1 : NULL;
+}
+
+int proc_stat(pid_t pid, uint64_t *start_time, char *state)
+{
+	char buf[1024], st = 0, *p = proc_stat_fields(pid, buf, sizeof(buf));
+	unsigned long long start = 0;
+
+	if (!p || sscanf(p, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u"
 			 " %*d %*d %*d %*d %*d %*d %llu", &st, &start) != 2)
 		return -1;
 	if (start_time)
