@@ -426,19 +426,16 @@ out:
 /* husk's emitter where it gives what libseccomp gives (microseconds
  * instead of milliseconds), libseccomp for the rest and for every error;
  * *by says which compiled it. */
-static int compile(const struct oci_seccomp *s, struct seccomp_prog *out, const char **by,
-		   struct husk_err **err)
+/* husk's own emitter, for profiles it covers: 1 when it made the program,
+ * 0 when the profile is libseccomp's to compile, -1 out of memory. */
+static int emit(const struct oci_seccomp *s, struct seccomp_prog *out)
 {
 	uint32_t def = 0;	/* set unless seccomp_parse_action fails */
-	int rc = 0;
 
 	if (seccomp_parse_action(s->default_action, s->default_errno_ret, "", "", &def, NULL) == 0 &&
 	    def != SCMP_ACT_NOTIFY)
-		rc = seccomp_bpf_emit(s, def, out);
-	if (rc < 0)
-		return husk_error(err, ENOMEM, "linux.seccomp: compile the filter");
-	*by = rc ? "husk" : "libseccomp";
-	return rc ? 0 : seccomp_compile_libseccomp(s, out, err);
+		return seccomp_bpf_emit(s, def, out);
+	return 0;
 }
 
 /* -------------------------------------------------------------- cache */
@@ -554,17 +551,14 @@ static int probe_flags(uint32_t flags, struct husk_err **err)
 			  flags);
 }
 
-int seccomp_prepare(const struct oci_seccomp *cfg, const char *root,
-		    struct seccomp_prog *out, struct husk_err **err)
+/* libseccomp's program for cfg: from the cache under root (if any), else
+ * compiled and cached. */
+static int load_or_compile(const struct oci_seccomp *cfg, const char *root,
+			   struct seccomp_prog *out, struct husk_err **err)
 {
-	uint32_t flags = 0;
 	char path[4096];
-	const char *by = NULL;
 	int found = 0;
 
-	memset(out, 0, sizeof(*out));
-	if (parse_flags(cfg, &flags, err) < 0)
-		return -1;
 	cache_key(cfg, out->key);
 	if (root) {
 		cache_path(path, sizeof(path), root, out->key);
@@ -576,17 +570,38 @@ int seccomp_prepare(const struct oci_seccomp *cfg, const char *root,
 		out->from_cache = true;
 		log_debug("seccomp: loaded filter %s (%u instructions) from cache %s/" CACHE_DIR,
 			  out->key, out->len, root);
-	} else {
-		if (compile(cfg, out, &by, err) < 0) {
-			seccomp_prog_free(out);
-			return -1;
-		}
-		log_debug("seccomp: compiled filter %s (%u instructions, by %s)", out->key, out->len, by);
-		if (root && cache_write(root, out, found < 0, err) < 0) {
-			seccomp_prog_free(out);
-			return -1;
-		}
+		return 0;
 	}
+	if (seccomp_compile_libseccomp(cfg, out, err) < 0) {
+		seccomp_prog_free(out);
+		return -1;
+	}
+	log_debug("seccomp: compiled filter %s (%u instructions, by libseccomp)", out->key, out->len);
+	if (root && cache_write(root, out, found < 0, err) < 0) {
+		seccomp_prog_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int seccomp_prepare(const struct oci_seccomp *cfg, const char *root,
+		    struct seccomp_prog *out, struct husk_err **err)
+{
+	uint32_t flags = 0;
+	int emitted;
+
+	memset(out, 0, sizeof(*out));
+	if (parse_flags(cfg, &flags, err) < 0)
+		return -1;
+	/* husk's emitter takes about as long as a cache hit would, so only
+	 * libseccomp's programs are worth a file */
+	emitted = emit(cfg, out);
+	if (emitted < 0)
+		return husk_error(err, ENOMEM, "linux.seccomp: compile the filter");
+	if (emitted)
+		log_debug("seccomp: compiled filter (%u instructions, by husk)", out->len);
+	else if (load_or_compile(cfg, root, out, err) < 0)
+		return -1;
 	if ((flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) && !out->notify) {
 		seccomp_prog_free(out);
 		return husk_error(err, 0, "config.json: .linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV "
