@@ -141,8 +141,17 @@ static int switch_root(const char *rootfs, bool no_pivot, struct husk_err **err)
 	}
 	/* pivot_root(".", ".") stacks the old root on top of the new one, so
 	 * it can be detached without a directory to park it in */
+	cleanup_close int old_root = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+
+	if (old_root < 0)
+		return husk_syserr(err, "open /");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return husk_syserr(err, "pivot_root to \"%s\"", rootfs);
+	/* "." is still the new root (a path does not follow onto what is
+	 * stacked on its last component): step into the old one, or the
+	 * container's own mounts would be made slaves, losing "rshared" */
+	if (fchdir(old_root) < 0)
+		return husk_syserr(err, "chdir to the old root");
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return husk_syserr(err, "make old root rslave");
 	if (umount2(".", MNT_DETACH) < 0)

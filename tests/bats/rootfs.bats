@@ -553,3 +553,19 @@ teardown() {
 	fi
 	husk_teardown
 }
+
+# The old root is made rslave before it is detached; that must reach the
+# old root only, not the container's own mounts (as runc).
+@test "a bind's propagation option holds after pivot_root: rshared stays shared, rprivate private" {
+	make_bundle
+	mkdir -p "$BATS_TEST_TMPDIR/shared-src" "$BATS_TEST_TMPDIR/private-src"
+	add_mount /mnt/shared bind "$BATS_TEST_TMPDIR/shared-src" rbind rshared
+	add_mount /mnt/private bind "$BATS_TEST_TMPDIR/private-src" rbind rprivate
+	for pivot in "" --no-pivot; do
+		set_args sh -c 'grep " /mnt/" /proc/self/mountinfo'
+		run husk run $pivot -b "$BUNDLE" "$(new_id)" </dev/null
+		assert_success
+		assert_equal "$(awk '$5 == "/mnt/shared"' <<<"$output" | grep -c ' shared:')" 1
+		assert_equal "$(awk '$5 == "/mnt/private"' <<<"$output" | grep -cE ' (shared|master):')" 0
+	done
+}
