@@ -162,7 +162,8 @@ children_of() {
 	orphan=$(cat "$ROOTFS/orphan.pid")
 	# husk is a child subreaper: the orphan is now husk's child
 	assert_equal "$(ppid_of "$orphan")" "$HPID"
-	cmdline_has "$orphan" 1002
+	# (its fork may not have exec'd sleep yet)
+	wait_until cmdline_has "$orphan" 1002
 	# the short-lived ones die; husk reaps them while the container runs
 	only_container_left() {
 		[ "$(children_of "$HPID" | sort -n | tr '\n' ' ')" = "$(printf '%s\n' "$cpid" "$orphan" | sort -n | tr '\n' ' ')" ]
