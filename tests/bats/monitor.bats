@@ -275,6 +275,10 @@ oom_bundle() {
 	events=$BGPID
 	bg "$BATS_TEST_TMPDIR/wait" wait "$id"
 	waiter=$BGPID
+	# both must have found the container before delete removes it
+	holds_events() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF "$HUSK_ROOT/$id/events.jsonl"; }
+	wait_until holds_events "$events" || fail "husk events never opened the events file"
+	wait_until holds_events "$waiter" || fail "husk wait never opened the events file"
 	run husk delete --force "$id"
 	assert_success
 	wait_gone "$mon"
