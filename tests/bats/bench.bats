@@ -91,4 +91,6 @@ b3"
 	assert_line "| run | husk | 4 | 3.00 | 4.50 | 2.25 (3.00) | 0.45 (0.30) |"
 	assert_line "| run | crun | 1 | 10.00 | 10.00 | 5.00 (10.00) | 1.00 (1.00) |"
 	assert_output_contains "| run true <= 2x floor (median) | 2.25x floor"
+	# scenarios that were not run get no verdict, neither yes nor no
+	assert_output_contains "| exec true >= 2x faster than crun's | –x (min: –x) | – |"
 }
