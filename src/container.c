@@ -694,8 +694,10 @@ int container_delete(const char *root, const char *id, bool force, struct husk_e
 	if (state_read(&sd, &st, err) < 0) {
 		/* nothing in an unreadable state can be trusted (a pid to
 		 * signal, a cgroup to remove): --force removes the directory,
-		 * so that the id is not stuck forever */
-		if (force) {
+		 * so that the id is not stuck forever. Without any state.json
+		 * the directory is not a container of husk's (a wrong --root,
+		 * say): it is left alone. */
+		if (force && (*err)->errnum != ENOENT) {
 			log_warn("%s: removing the state directory (--force)", (*err)->msg);
 			husk_err_free(err);
 			ret = state_remove(&sd, err);

@@ -14,6 +14,7 @@
 
 #include "husk/cgroup.h"
 #include "husk/cleanup.h"
+#include "husk/crashpoint.h"
 #include "husk/fs.h"
 #include "husk/log.h"
 #include "husk/proc.h"
@@ -149,7 +150,7 @@ int state_remove(struct state_dir *sd, struct husk_err **err)
 {
 	cleanup_free char *root = strdup(sd->path);
 	cleanup_close int rootfd = -1;
-	char *slash = root ? strrchr(root, '/') : NULL;
+	char *slash = root ? strrchr(root, '/') : NULL, gone[ID_MAX + 64];
 
 	if (!slash)
 		return husk_error(err, ENOMEM, "remove state of \"%s\"", sd->id);
@@ -157,7 +158,14 @@ int state_remove(struct state_dir *sd, struct husk_err **err)
 	rootfd = open(*root ? root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return husk_syserr(err, "open state root \"%s\"", root);
-	return fs_remove_tree(rootfd, sd->id, err);
+	/* out of sight in one step, then emptied: a husk killed half way
+	 * leaves a hidden directory, never ID without its state.json (which
+	 * would read as no container of husk's, and stay) */
+	snprintf(gone, sizeof(gone), ".gone-%s-%d", sd->id, getpid());
+	if (renameat(rootfd, sd->id, rootfd, gone) < 0)
+		return husk_syserr(err, "remove state of \"%s\"", sd->id);
+	crashpoint("state-hidden");
+	return fs_remove_tree(rootfd, gone, err);
 }
 
 static void gen_str(yajl_gen g, const char *key, const char *val)

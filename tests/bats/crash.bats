@@ -226,3 +226,40 @@ damage() {
 	run husk list -q
 	assert_output ""
 }
+
+# A directory under the root without any state.json was never a container
+# of husk's (husk writes state.json before the directory gets its name):
+# a wrong --root must not make delete --force remove somebody's files.
+@test "delete --force leaves a directory without state.json alone" {
+	mkdir -p "$HUSK_ROOT/etc/sub"
+	echo keep >"$HUSK_ROOT/etc/passwd"
+	echo keep >"$HUSK_ROOT/etc/sub/file"
+	run husk delete etc
+	assert_failure 1
+	assert_output_contains 'container "etc" does not exist'
+	# as for any container that does not exist, --force says nothing
+	run husk delete --force etc
+	assert_success
+	assert_equal "$(cat "$HUSK_ROOT/etc/passwd" "$HUSK_ROOT/etc/sub/file")" "keep
+keep"
+	rm -rf "${HUSK_ROOT:?}/etc"
+}
+
+@test "crash at state-hidden (delete): the id is free at once; what is left is hidden" {
+	make_bundle
+	id=$(new_id)
+	create_container "$id"
+	rc=0
+	HUSK_CRASH_AT=state-hidden husk delete --force "$id" >"$BATS_TEST_TMPDIR/del.out" 2>&1 || rc=$?
+	assert_equal "$rc" 137
+	[ ! -e "$HUSK_ROOT/$id" ]
+	run husk state "$id"
+	assert_failure
+	assert_output_contains "container \"$id\" does not exist"
+	run husk list -q
+	assert_output ""
+	create_container "$id"
+	run husk delete --force "$id"
+	assert_success
+	rm -rf "$HUSK_ROOT"/.gone-"$id"-*
+}
