@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_tree.h>
 
 #include "husk/oci.h"
 #include "unit.h"
@@ -14,6 +15,25 @@
 #define CFG(extra) "{" BASE extra "}"
 #define PROC(extra) ",'process':{'cwd':'/','args':['sh']" extra "}"
 #define LINUX(extra) ",'linux':{" extra "}"
+
+/* What a JSON writer returned (text, malloc'd: freed here; or NULL with
+ * err), parsed back with yajl_tree: an object, else NULL and a failed check. */
+static inline yajl_val parse_back(char *text, struct husk_err *err, int *unit_failed)
+{
+	char ebuf[256];
+	yajl_val v;
+
+	CHECK(text != NULL && err == NULL);
+	if (!text) {
+		printf("# %s\n", err ? err->msg : "no text");
+		husk_err_free(&err);
+		return NULL;
+	}
+	v = yajl_tree_parse(text, ebuf, sizeof(ebuf));
+	CHECK(YAJL_IS_OBJECT(v));
+	free(text);
+	return v;
+}
 
 static inline char *dq(const char *s)
 {

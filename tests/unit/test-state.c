@@ -8,19 +8,8 @@ static yajl_val state_tree(const struct oci_state *st, int *unit_failed)
 {
 	struct husk_err *err = NULL;
 	char *text = oci_state_json(st, &err);
-	char ebuf[256];
-	yajl_val v;
 
-	CHECK(text != NULL && err == NULL);
-	if (!text) {
-		printf("# %s\n", err->msg);
-		husk_err_free(&err);
-		return NULL;
-	}
-	v = yajl_tree_parse(text, ebuf, sizeof(ebuf));
-	CHECK(YAJL_IS_OBJECT(v));
-	free(text);
-	return v;
+	return parse_back(text, err, unit_failed);
 }
 
 static const char *str_at(yajl_val v, const char *key)
