@@ -84,9 +84,8 @@ static int cpuset_inherit(const char *dir, struct husk_err **err)
 	return 0;
 }
 
-/* cpuset_inherit on every cgroup of the path, from the top: what making
- * a cgroup always did before the fast path below, and still does where
- * that one cannot tell. */
+/* cpuset_inherit on every cgroup of the path, from the top: the slow
+ * way, for where cpuset_fresh cannot tell what the kernel filled in. */
 static int cpuset_fill_path(const struct cgroup_hierarchy *h, const char *path,
 			    struct husk_err **err)
 {
@@ -129,7 +128,7 @@ static int cpuset_fresh(const struct cgroup_hierarchy *h, const char *path, cons
 	snprintf(parent, sizeof(parent), "%s/..", dir);
 	cpus = cg_read(parent, "cpuset.cpus");
 	mems = cg_read(parent, "cpuset.mems");
-	/* an empty parent is filled from above first, as before */
+	/* an empty parent is filled from above first */
 	if (empty(cpus) || empty(mems))
 		return cpuset_fill_path(h, path, err);
 	if (cg_put(dir, "cpuset.cpus", cpus) < 0)
@@ -144,7 +143,7 @@ static int cpuset_fresh(const struct cgroup_hierarchy *h, const char *path, cons
 /* mkdir -p of the parents of the leaf, below the mount. A cpuset parent
  * gets its cpus and mems, and when husk made it, clone_children: the
  * kernel then fills the leaves made below it. Parents husk did not make
- * are never changed but for empty cpus or mems (as before). */
+ * are never changed but for empty cpus or mems. */
 static int make_parents(const struct cgroup_hierarchy *h, const char *path,
 			struct husk_err **err)
 {
