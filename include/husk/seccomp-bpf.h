@@ -32,10 +32,6 @@
 
 struct seccomp_prog;
 
-/* Part of the cache key: bump it when the emitter's output changes, so
- * that programs of an older emitter are not loaded. */
-#define SECCOMP_BPF_EMITTER_VERSION 1
-
 /* 1: out->insns, len and notify are set; 0: the profile needs libseccomp
  * (nothing set); -1: out of memory. def is the parsed default action. */
 int seccomp_bpf_emit(const struct oci_seccomp *s, uint32_t def, struct seccomp_prog *out);

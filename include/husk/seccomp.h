@@ -5,9 +5,10 @@
  * right before execve. Plain profiles are compiled by husk's emitter
  * (seccomp-bpf.h), the others by libseccomp.
  *
- * Cache: ROOT/.seccomp/SHA256.bpf, where SHA256 covers the profile (every
- * field but the listener's), the libseccomp and emitter versions and the
- * native architecture. A file is written once (temp file, rename without
+ * Cache (libseccomp's programs only: the emitter is as fast as a cache
+ * hit): ROOT/.seccomp/SHA256.bpf, where SHA256 covers the profile (every
+ * field but the listener's), the libseccomp version and the native
+ * architecture. A file is written once (temp file, rename without
  * replace; no fsync) and never rewritten; readers check its size, header
  * and a digest of the program, so a torn, truncated or corrupt file is
  * never loaded: it is compiled again and replaced. */

@@ -221,8 +221,9 @@ static void cache_key(const struct oci_seccomp *s, char out[SHA256_HEX_LEN])
 	uint8_t d[SHA256_LEN];
 
 	sha256_init(&h);
-	put_str(&h, "husk seccomp cache v2");
-	put_u64(&h, SECCOMP_BPF_EMITTER_VERSION);
+	/* only libseccomp's programs are cached: its version, not the
+	 * emitter's, shapes them */
+	put_str(&h, "husk seccomp cache v3");
 	put_u64(&h, v ? v->major : 0);
 	put_u64(&h, v ? v->minor : 0);
 	put_u64(&h, v ? v->micro : 0);
@@ -423,9 +424,6 @@ out:
 	return ret;
 }
 
-/* husk's emitter where it gives what libseccomp gives (microseconds
- * instead of milliseconds), libseccomp for the rest and for every error;
- * *by says which compiled it. */
 /* husk's own emitter, for profiles it covers: 1 when it made the program,
  * 0 when the profile is libseccomp's to compile, -1 out of memory. */
 static int emit(const struct oci_seccomp *s, struct seccomp_prog *out)

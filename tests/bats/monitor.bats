@@ -21,6 +21,12 @@ bg() {
 	echo "$BGPID" >>"$BATS_TEST_TMPDIR/.helpers"
 }
 
+# holds_events PID ID: process PID has ID's events file open (it found the
+# container, so a delete from here on is one it sees)
+holds_events() {
+	ls -l "/proc/$1/fd" 2>/dev/null | grep -qF "$HUSK_ROOT/$2/events.jsonl"
+}
+
 # wait_bg: wait for the last bg; sets rc
 wait_bg() {
 	rc=0
@@ -276,9 +282,8 @@ oom_bundle() {
 	bg "$BATS_TEST_TMPDIR/wait" wait "$id"
 	waiter=$BGPID
 	# both must have found the container before delete removes it
-	holds_events() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF "$HUSK_ROOT/$id/events.jsonl"; }
-	wait_until holds_events "$events" || fail "husk events never opened the events file"
-	wait_until holds_events "$waiter" || fail "husk wait never opened the events file"
+	wait_until holds_events "$events" "$id" || fail "husk events never opened the events file"
+	wait_until holds_events "$waiter" "$id" || fail "husk wait never opened the events file"
 	run husk delete --force "$id"
 	assert_success
 	wait_gone "$mon"
@@ -404,6 +409,7 @@ oom_bundle() {
 	run_detached "$id"
 	wait_status "$id" stopped
 	bg "$BATS_TEST_TMPDIR/events" events "$id"
+	wait_until holds_events "$BGPID" "$id" || fail "husk events never opened the events file"
 	husk delete "$id"
 	wait_bg
 	assert_equal "$rc" 0
